@@ -1,0 +1,69 @@
+package dev.loraport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class PagesTest {
+
+    private final List<PageRequest> requests = new ArrayList<>();
+
+    private Function<PageRequest, Page<String>> pages(Map<String, Page<String>> byCursor) {
+        return req -> {
+            requests.add(req);
+            return byCursor.get(req.cursor() == null ? "" : req.cursor());
+        };
+    }
+
+    @Test
+    void streamsEveryItemAcrossPagesInOrder() {
+        var fetch = pages(Map.of(
+                "", new Page<>(List.of("a", "b"), "c1"),
+                "c1", new Page<>(List.of("c", "d"), "c2"),
+                "c2", new Page<>(List.of("e"), "")));
+
+        assertThat(Pages.stream("p", fetch, 2).collect(Collectors.toList())).containsExactly("a", "b", "c", "d", "e");
+        assertThat(requests)
+                .containsExactly(PageRequest.first(2), PageRequest.after("c1", 2), PageRequest.after("c2", 2));
+    }
+
+    @Test
+    void fetchesLazily() {
+        var fetch = pages(Map.of(
+                "", new Page<>(List.of("a", "b"), "c1"),
+                "c1", new Page<>(List.of("c"), null)));
+
+        assertThat(Pages.stream("p", fetch, 2).limit(2).collect(Collectors.toList()))
+                .containsExactly("a", "b");
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void skipsEmptyPagesThatStillHaveACursor() {
+        var fetch = pages(Map.of(
+                "", new Page<>(List.<String>of(), "c1"),
+                "c1", new Page<>(List.of("x"), null)));
+
+        assertThat(Pages.stream("p", fetch, 10).collect(Collectors.toList())).containsExactly("x");
+    }
+
+    @Test
+    void aRepeatedCursorFailsLoudlyInsteadOfLooping() {
+        var fetch = pages(Map.of(
+                "", new Page<>(List.of("a"), "c1"),
+                "c1", new Page<>(List.of("b"), "c2"),
+                "c2", new Page<>(List.of("c"), "c1")));
+
+        assertThatThrownBy(() -> Pages.stream("novita", fetch, 1).count())
+                .isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("novita list")
+                .hasMessageContaining("cursor 'c1' twice");
+        assertThat(requests).hasSize(3);
+    }
+}
