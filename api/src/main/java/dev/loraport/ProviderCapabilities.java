@@ -53,6 +53,7 @@ public final class ProviderCapabilities {
     private final boolean delete;
     private final boolean list;
     private final boolean listIncludesStatus;
+    private final boolean listIncludesNames;
     private final boolean generate;
     private final boolean img2img;
     private final boolean webhooks;
@@ -78,6 +79,7 @@ public final class ProviderCapabilities {
         this.delete = b.delete;
         this.list = b.list;
         this.listIncludesStatus = b.listIncludesStatus;
+        this.listIncludesNames = b.listIncludesNames;
         this.generate = b.generate;
         this.img2img = b.img2img;
         this.webhooks = b.webhooks;
@@ -269,6 +271,17 @@ public final class ProviderCapabilities {
      */
     public boolean listIncludesStatus() {
         return listIncludesStatus;
+    }
+
+    /**
+     * Whether a listing shows each job's name as it was submitted, so a job can be found again by the client
+     * reference its name carries. When false, the library finds a job whose create response was lost by
+     * comparing listings taken before and after the create.
+     *
+     * @return the flag
+     */
+    public boolean listIncludesNames() {
+        return listIncludesNames;
     }
 
     /**
@@ -496,6 +509,7 @@ public final class ProviderCapabilities {
                 delete,
                 list,
                 listIncludesStatus,
+                listIncludesNames,
                 generate,
                 img2img,
                 webhooks);
@@ -538,6 +552,7 @@ public final class ProviderCapabilities {
         private boolean delete;
         private boolean list;
         private boolean listIncludesStatus;
+        private boolean listIncludesNames;
         private boolean generate;
         private boolean img2img;
         private boolean webhooks;
@@ -753,6 +768,17 @@ public final class ProviderCapabilities {
          */
         public Builder listIncludesStatus(boolean value) {
             listIncludesStatus = value;
+            return this;
+        }
+
+        /**
+         * Sets whether a listing shows each job's submitted name.
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder listIncludesNames(boolean value) {
+            listIncludesNames = value;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.loraport;
 
+import dev.loraport.decorators.ProviderStack;
+import dev.loraport.spi.ForwardingTrainingProvider;
 import dev.loraport.spi.TrainingProviderFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -92,7 +94,9 @@ public final class TrainingProviders {
     }
 
     /**
-     * Creates the provider a configuration names.
+     * Creates the provider a configuration names, wrapped in the decorators the configuration enables
+     * (metrics, retry with exactly-once create, circuit breaker, rate limiter; see {@link ProviderStack}).
+     * {@link #create(String, ProviderConfig)} gives the bare adapter instead.
      *
      * @param config the configuration; its provider id is required
      * @return a new provider
@@ -102,7 +106,31 @@ public final class TrainingProviders {
         String id = config.providerId()
                 .orElseThrow(() -> new IllegalStateException(
                         "no provider chosen: set loraport.provider (or LORAPORT_PROVIDER) to one of " + available()));
-        return create(id, config);
+        TrainingProvider adapter = create(id, config);
+        return ProviderStack.builder().config(config).adapter(adapter).build();
+    }
+
+    /**
+     * A builder for a decorated provider, to pass a meter registry or wrap an adapter built in code.
+     *
+     * @return {@link ProviderStack#builder()}
+     */
+    public static ProviderStack.Builder builder() {
+        return ProviderStack.builder();
+    }
+
+    /**
+     * The innermost provider under any decorators, such as the adapter itself.
+     *
+     * @param provider a provider, decorated or not
+     * @return the adapter at the bottom of the stack
+     */
+    public static TrainingProvider unwrap(TrainingProvider provider) {
+        TrainingProvider p = provider;
+        while (p instanceof ForwardingTrainingProvider f) {
+            p = f.unwrapOnce();
+        }
+        return p;
     }
 
     /**

@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TrainingRequest {
 
+    private static final java.util.regex.Pattern CLIENT_REFERENCE = java.util.regex.Pattern.compile("[a-z0-9-]{4,40}");
+
     private final String name;
     private final TrainingKind kind;
     private final String baseModel;
@@ -56,6 +58,7 @@ public final class TrainingRequest {
     private final @Nullable Boolean trainTextEncoder;
     private final @Nullable Boolean priorPreservation;
     private final @Nullable Double priorLossWeight;
+    private final @Nullable String clientReference;
     private final Map<String, Object> providerOptions;
 
     private TrainingRequest(Builder b) {
@@ -86,6 +89,12 @@ public final class TrainingRequest {
         this.trainTextEncoder = b.trainTextEncoder;
         this.priorPreservation = b.priorPreservation;
         this.priorLossWeight = b.priorLossWeight;
+        if (b.clientReference != null
+                && !CLIENT_REFERENCE.matcher(b.clientReference).matches()) {
+            throw new IllegalArgumentException("clientReference: '" + b.clientReference
+                    + "' is not allowed; use 4 to 40 characters of a-z, 0-9 and '-'");
+        }
+        this.clientReference = b.clientReference;
         this.providerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.providerOptions));
     }
 
@@ -297,6 +306,17 @@ public final class TrainingRequest {
     }
 
     /**
+     * The caller's idempotency key for this job. When set, the library's create first looks for a job already
+     * created with this reference (after a crash, say) and returns it instead of training again; when unset,
+     * the library generates one per call. It travels in the job's name.
+     *
+     * @return the reference, or empty
+     */
+    public Optional<String> clientReference() {
+        return Optional.ofNullable(clientReference);
+    }
+
+    /**
      * Provider-specific options the neutral type does not name; each adapter's README lists its keys.
      *
      * @return an unmodifiable map
@@ -332,6 +352,7 @@ public final class TrainingRequest {
                 trainTextEncoder,
                 priorPreservation,
                 priorLossWeight,
+                clientReference,
                 providerOptions);
     }
 
@@ -376,6 +397,7 @@ public final class TrainingRequest {
         private @Nullable Boolean trainTextEncoder;
         private @Nullable Boolean priorPreservation;
         private @Nullable Double priorLossWeight;
+        private @Nullable String clientReference;
         private final Map<String, Object> providerOptions = new LinkedHashMap<>();
 
         private Builder() {}
@@ -402,6 +424,7 @@ public final class TrainingRequest {
             trainTextEncoder = r.trainTextEncoder;
             priorPreservation = r.priorPreservation;
             priorLossWeight = r.priorLossWeight;
+            clientReference = r.clientReference;
             providerOptions.putAll(r.providerOptions);
         }
 
@@ -637,6 +660,17 @@ public final class TrainingRequest {
          */
         public Builder priorLossWeight(@Nullable Double priorLossWeight) {
             this.priorLossWeight = priorLossWeight;
+            return this;
+        }
+
+        /**
+         * Sets the idempotency key (see {@link TrainingRequest#clientReference()}).
+         *
+         * @param clientReference 4 to 40 characters of a-z, 0-9 and '-', or null to let the library pick one
+         * @return this builder
+         */
+        public Builder clientReference(@Nullable String clientReference) {
+            this.clientReference = clientReference;
             return this;
         }
 

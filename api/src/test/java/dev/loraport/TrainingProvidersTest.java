@@ -81,7 +81,8 @@ class TrainingProvidersTest {
                 "loraport.beta.api-key", "other-secret",
                 "loraport.metrics.enabled", "false"));
 
-        ProviderConfig c = ((TestFactories.EchoProvider) p).config;
+        assertThat(p).isInstanceOf(dev.loraport.spi.ForwardingTrainingProvider.class);
+        ProviderConfig c = ((TestFactories.EchoProvider) TrainingProviders.unwrap(p)).config;
         assertThat(c.providerId()).contains("alpha");
         assertThat(c.apiKey()).contains("secret-1");
         assertThat(c.baseUrl()).hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(9));
@@ -115,7 +116,8 @@ class TrainingProvidersTest {
         assertThat(c.baseUrl().orElseThrow().getPort()).isEqualTo(1234);
         assertThat(c.intOption("retry.max-attempts", 3)).isEqualTo(7);
         assertThat(c.globalOption("metrics.enabled")).contains("true");
-        assertThat(((TestFactories.EchoProvider) TrainingProviders.fromConfig(c)).config.apiKey())
+        assertThat(((TestFactories.EchoProvider) TrainingProviders.unwrap(TrainingProviders.fromConfig(c)))
+                        .config.apiKey())
                 .contains("env-secret");
     }
 

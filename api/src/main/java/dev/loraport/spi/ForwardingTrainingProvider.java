@@ -39,6 +39,15 @@ public abstract class ForwardingTrainingProvider implements TrainingProvider {
         return delegate;
     }
 
+    /**
+     * The wrapped provider, for {@code TrainingProviders.unwrap}.
+     *
+     * @return the delegate
+     */
+    public final TrainingProvider unwrapOnce() {
+        return delegate;
+    }
+
     @Override
     public ProviderInfo info() {
         return delegate.info();
