@@ -159,6 +159,22 @@ public final class ProviderConfig {
      * @return the configuration
      */
     public static ProviderConfig fromEnvironment(@Nullable String providerId, Map<String, String> environment) {
+        return fromMap(providerId, propertiesFromEnvironment(providerId, environment));
+    }
+
+    /**
+     * Translates environment variables into the {@code loraport.*} property keys they stand for, so tools
+     * can merge them with a properties file: {@code LORAPORT_<ID>_RETRY_MAX_ATTEMPTS} becomes
+     * {@code loraport.<id>.retry-max-attempts} (which matches {@code retry.max-attempts}), {@code <ID>_API_KEY}
+     * becomes {@code loraport.<id>.api-key}, {@code LORAPORT_METRICS_ENABLED} becomes
+     * {@code loraport.metrics-enabled}.
+     *
+     * @param providerId the provider id, or null to translate only global variables
+     * @param environment the variables
+     * @return the properties, in a stable order; unrelated variables are left out
+     */
+    public static Map<String, String> propertiesFromEnvironment(
+            @Nullable String providerId, Map<String, String> environment) {
         Map<String, String> props = new LinkedHashMap<>();
         String prefix = providerId == null ? null : "LORAPORT_" + providerId.toUpperCase(Locale.ROOT) + "_";
         if (providerId != null) {
@@ -170,7 +186,7 @@ public final class ProviderConfig {
                 }
             }
         }
-        for (Map.Entry<String, String> e : environment.entrySet()) {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(environment).entrySet()) {
             String name = e.getKey();
             if (prefix != null && name.startsWith(prefix)) {
                 props.put("loraport." + providerId + "." + envToKey(name.substring(prefix.length())), e.getValue());
@@ -178,7 +194,7 @@ public final class ProviderConfig {
                 props.put("loraport." + envToKey(name.substring("LORAPORT_".length())), e.getValue());
             }
         }
-        return fromMap(providerId, props);
+        return props;
     }
 
     private static String envToKey(String rest) {

@@ -178,6 +178,8 @@ final class RetryingProvider extends ForwardingTrainingProvider {
         String reference = request.clientReference().orElseGet(this::newReference);
         TrainingRequest tagged = tag(request, reference);
         ProviderCapabilities caps = delegate().info().capabilities();
+        // Bad input must fail before any call, including the listing taken for reconciliation.
+        caps.validate(metrics.providerId(), tagged);
         boolean byName = caps.supportsList() && caps.listIncludesNames();
         boolean bySnapshot = caps.supportsList() && !caps.listIncludesNames();
         if (bySnapshot) {
