@@ -1,0 +1,5 @@
+/** Novita wire protocol, HTTP plumbing and mapping. Not API: may change in any release without notice. */
+@NullMarked
+package dev.loraport.provider.novita.internal;
+
+import org.jspecify.annotations.NullMarked;
