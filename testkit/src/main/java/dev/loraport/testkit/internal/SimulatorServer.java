@@ -1,0 +1,387 @@
+package dev.loraport.testkit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.loraport.ProviderConfig;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.Fault;
+import dev.loraport.testkit.JobDurations;
+import dev.loraport.testkit.ProviderSimulator;
+import dev.loraport.testkit.VirtualClock;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What both simulators share: the WireMock server whose single catch-all stub hands every request to {@link
+ * #route}, API-key checks, fault scheduling, request counts and the JUnit 5 lifecycle. Not API.
+ */
+public abstract class SimulatorServer
+        implements ProviderSimulator, BeforeEachCallback, AfterEachCallback, BeforeAllCallback, AfterAllCallback {
+
+    /** JSON for request parsing and response writing. */
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Rule(
+            Endpoint endpoint,
+            Fault fault,
+            int every,
+            double probability,
+            @Nullable Random random) {}
+
+    private final String providerId;
+    private final VirtualClock clock;
+    private final String apiKey;
+    private final int port;
+    private final Deque<Rule> once = new ArrayDeque<>();
+    private final List<Rule> standing = new ArrayList<>();
+    private final Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
+    private final Deque<String> trainingFailures = new ArrayDeque<>();
+    private @Nullable WireMockServer server;
+    private boolean perClass;
+    /** How long jobs created from now on take. */
+    protected JobDurations durations;
+
+    /**
+     * Creates the simulator.
+     *
+     * @param providerId the simulated provider's id
+     * @param clock the clock
+     * @param apiKey the accepted key
+     * @param port the port, 0 for a free one
+     * @param durations the default job durations
+     */
+    protected SimulatorServer(String providerId, VirtualClock clock, String apiKey, int port, JobDurations durations) {
+        this.providerId = providerId;
+        this.clock = clock;
+        this.apiKey = apiKey;
+        this.port = port;
+        this.durations = durations;
+    }
+
+    /**
+     * Which neutral endpoint a request is.
+     *
+     * @param method the HTTP method
+     * @param path the path without query
+     * @return the endpoint, or null for paths the service does not have
+     */
+    protected abstract @Nullable Endpoint classify(String method, String path);
+
+    /**
+     * Answers a request normally. Called under this object's lock.
+     *
+     * @param request the request
+     * @param endpoint its endpoint, or null
+     * @return the answer
+     */
+    protected abstract Reply route(Request request, @Nullable Endpoint endpoint);
+
+    /**
+     * The service's own answer for a scripted error.
+     *
+     * @param kind the fault kind (rate limit, server error, balance, invalid key, error body with 200)
+     * @param status the HTTP status to use
+     * @param retryAfter the retry-after, or null
+     * @return the answer
+     */
+    protected abstract Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter);
+
+    @Override
+    public String providerId() {
+        return providerId;
+    }
+
+    @Override
+    public synchronized String baseUrl() {
+        if (server == null) {
+            throw new IllegalStateException(providerId + " simulator is not started");
+        }
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    @Override
+    public String apiKey() {
+        return apiKey;
+    }
+
+    @Override
+    public ProviderConfig config() {
+        return ProviderConfig.builder()
+                .providerId(providerId)
+                .apiKey(apiKey)
+                .baseUrl(baseUrl())
+                .connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(2))
+                .callTimeout(Duration.ofSeconds(5))
+                // Generation results are polled; a simulator answers at once, so look often.
+                .option("generate.poll-interval", "100ms")
+                .build();
+    }
+
+    @Override
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        String name = "loraport-sim-" + providerId;
+        ResponseDefinitionTransformerV2 transformer = new ResponseDefinitionTransformerV2() {
+            @Override
+            public ResponseDefinition transform(ServeEvent serveEvent) {
+                return answer(serveEvent.getRequest());
+            }
+
+            @Override
+            public String getName() {
+                return name;
+            }
+        };
+        WireMockServer s = new WireMockServer(WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .containerThreads(12)
+                .notifier(new Slf4jNotifier(false))
+                .disableRequestJournal()
+                .extensions(transformer));
+        s.start();
+        s.stubFor(
+                WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withTransformers(name)));
+        server = s;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            stop();
+        }
+    }
+
+    @Override
+    public synchronized void failNext(Endpoint endpoint, Fault fault) {
+        once.add(new Rule(endpoint, fault, 0, 0, null));
+    }
+
+    @Override
+    public synchronized void failEvery(int n, Endpoint endpoint, Fault fault) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n: " + n + " is out of range; allowed 1 or more");
+        }
+        standing.add(new Rule(endpoint, fault, n, 0, null));
+    }
+
+    @Override
+    public synchronized void failRandomly(double probability, long seed, Endpoint endpoint, Fault fault) {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("probability: " + probability + " is out of range; allowed 0..1");
+        }
+        standing.add(new Rule(endpoint, fault, 0, probability, new Random(seed)));
+    }
+
+    @Override
+    public synchronized void clearFaults() {
+        once.clear();
+        standing.clear();
+    }
+
+    @Override
+    public synchronized int requestCount(Endpoint endpoint) {
+        if (endpoint == Endpoint.ANY) {
+            return counts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+        return counts.getOrDefault(endpoint, 0);
+    }
+
+    @Override
+    public synchronized void failNextTraining(String reason) {
+        trainingFailures.add(reason);
+    }
+
+    /**
+     * The reason the next created job should fail with, consumed.
+     *
+     * @return the reason, or null
+     */
+    protected @Nullable String takeTrainingFailure() {
+        return trainingFailures.poll();
+    }
+
+    @Override
+    public synchronized void durations(JobDurations durations) {
+        this.durations = durations;
+    }
+
+    /**
+     * The key sent by the client matches.
+     *
+     * @param given the key the request carried, or null
+     * @return whether it is the accepted key
+     */
+    protected boolean keyMatches(@Nullable String given) {
+        return apiKey.equals(given);
+    }
+
+    /**
+     * Reads a JSON request body.
+     *
+     * @param request the request
+     * @return the tree, or null when the body is not JSON
+     */
+    protected static @Nullable JsonNode body(Request request) {
+        byte[] b = request.getBody();
+        if (b == null || b.length == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(b);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A JSON string literal.
+     *
+     * @param s the text
+     * @return the quoted, escaped text
+     */
+    protected static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ResponseDefinition answer(Request request) {
+        String path = request.getUrl();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        Reply reply;
+        Fault fault;
+        synchronized (this) {
+            Endpoint endpoint = classify(request.getMethod().getName(), path);
+            if (endpoint != null) {
+                counts.merge(endpoint, 1, Integer::sum);
+            }
+            fault = endpoint == null ? null : pick(endpoint);
+            if (fault != null && fault.kind() != Fault.Kind.DELAY && fault.kind() != Fault.Kind.ACCEPTED_BUT_LOST) {
+                return render(faultReply(fault), 0);
+            }
+            reply = route(request, endpoint);
+        }
+        if (fault != null && fault.kind() == Fault.Kind.ACCEPTED_BUT_LOST) {
+            return ResponseDefinitionBuilder.responseDefinition()
+                    .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+                    .build();
+        }
+        int delay = fault != null && fault.duration() != null
+                ? (int) fault.duration().toMillis()
+                : 0;
+        return render(reply, delay);
+    }
+
+    private @Nullable Fault pick(Endpoint endpoint) {
+        for (Iterator<Rule> it = once.iterator(); it.hasNext(); ) {
+            Rule r = it.next();
+            if (r.endpoint == Endpoint.ANY || r.endpoint == endpoint) {
+                it.remove();
+                return r.fault;
+            }
+        }
+        for (Rule r : standing) {
+            if (r.endpoint != Endpoint.ANY && r.endpoint != endpoint) {
+                continue;
+            }
+            if (r.every > 0 && counts.getOrDefault(endpoint, 0) % r.every == 0) {
+                return r.fault;
+            }
+            if (r.random != null && r.random.nextDouble() < r.probability) {
+                return r.fault;
+            }
+        }
+        return null;
+    }
+
+    private Reply faultReply(Fault fault) {
+        return switch (fault.kind()) {
+            case CONNECTION_RESET -> null;
+            case MALFORMED_JSON -> Reply.json(200, "{\"status\": \"success\", \"task_id\": ");
+            case HTML_ERROR_PAGE ->
+                Reply.bytes(
+                        502,
+                        "text/html",
+                        "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            default -> errorReply(fault.kind(), fault.status(), fault.duration());
+        };
+    }
+
+    private static ResponseDefinition render(@Nullable Reply reply, int delayMillis) {
+        ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition();
+        if (reply == null) {
+            return b.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+                    .build();
+        }
+        b.withStatus(reply.status())
+                .withHeader("Content-Type", reply.contentType())
+                .withBody(reply.body());
+        reply.headers().forEach(b::withHeader);
+        if (delayMillis > 0) {
+            b.withFixedDelay(delayMillis);
+        }
+        return b.build();
+    }
+}

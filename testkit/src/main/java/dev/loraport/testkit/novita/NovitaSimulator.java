@@ -1,0 +1,635 @@
+package dev.loraport.testkit.novita;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Request;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.Fault;
+import dev.loraport.testkit.JobDurations;
+import dev.loraport.testkit.SampleImages;
+import dev.loraport.testkit.VirtualClock;
+import dev.loraport.testkit.internal.Reply;
+import dev.loraport.testkit.internal.SimulatorServer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Novita AI's v3 training API, simulated (shared/providers.md part A): presigned uploads it serves itself,
+ * subject and style training, status per kind, cursor listing, async txt2img/img2img with a trained LoRA once
+ * it is SERVING. Jobs go QUEUING → TRAINING (with progress and ETA) → SUCCESS with the model DEPLOYING →
+ * SERVING on the {@link VirtualClock}. Thread-safe.
+ *
+ * <pre>{@code
+ * @RegisterExtension final NovitaSimulator novita = NovitaSimulator.create();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class NovitaSimulator extends SimulatorServer {
+
+    /** Novita's default: about 10 minutes from submit to a servable LoRA. */
+    public static final JobDurations DEFAULT_DURATIONS =
+            JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1));
+
+    private static final Set<String> SCHEDULERS =
+            Set.of("constant", "linear", "cosine", "cosine_with_restarts", "polynomial", "constant_with_warmup");
+    private static final Set<Double> LEARNING_RATES = Set.of(1e-4, 1e-5, 1e-6, 2e-4, 5e-5);
+    private static final Duration UPLOAD_URL_LIFETIME = Duration.ofSeconds(120);
+
+    private final boolean assetsIdAsString;
+    private final boolean legacyGenerateWrapper;
+    private final boolean ttlAsString;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, Asset> assets = new HashMap<>();
+    private final Map<String, Generation> generations = new HashMap<>();
+    private int assetSeq = 100024;
+
+    private static final class Job {
+        final String id;
+        final String name;
+        final String type;
+        final Instant createdAt;
+        final JobDurations durations;
+        final @Nullable String failure;
+        final String modelName;
+
+        @Nullable
+        String forcedRaw;
+
+        Job(String id, String name, String type, Instant createdAt, JobDurations d, @Nullable String failure) {
+            this.id = id;
+            this.name = name;
+            this.type = type;
+            this.createdAt = createdAt;
+            this.durations = d;
+            this.failure = failure;
+            this.modelName = "model_" + createdAt.getEpochSecond() + "_"
+                    + id.replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT) + ".safetensors";
+        }
+    }
+
+    private record Asset(String ext, Instant issuedAt, boolean uploaded) {}
+
+    private static final class Generation {
+        final Instant createdAt;
+        final int images;
+        int polls;
+
+        Generation(Instant createdAt, int images) {
+            this.createdAt = createdAt;
+            this.images = images;
+        }
+    }
+
+    private NovitaSimulator(Builder b) {
+        super("novita", b.clock, b.apiKey, b.port, b.durations);
+        this.assetsIdAsString = b.assetsIdAsString;
+        this.legacyGenerateWrapper = b.legacyGenerateWrapper;
+        this.ttlAsString = b.ttlAsString;
+    }
+
+    /**
+     * A simulator with a manual clock and the defaults.
+     *
+     * @return the simulator, not yet started
+     */
+    public static NovitaSimulator create() {
+        return builder().build();
+    }
+
+    /**
+     * A simulator on a given clock.
+     *
+     * @param clock the clock
+     * @return the simulator, not yet started
+     */
+    public static NovitaSimulator create(VirtualClock clock) {
+        return builder().clock(clock).build();
+    }
+
+    /**
+     * A builder for options and quirk variants.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public synchronized int jobsCreated() {
+        return jobs.size();
+    }
+
+    @Override
+    public synchronized List<String> taskIds() {
+        return new ArrayList<>(jobs.keySet());
+    }
+
+    @Override
+    public synchronized void forceRawStatus(String taskId, String rawStatus) {
+        Job j = jobs.get(taskId);
+        if (j == null) {
+            throw new IllegalArgumentException("no job " + taskId);
+        }
+        j.forcedRaw = rawStatus;
+    }
+
+    @Override
+    protected @Nullable Endpoint classify(String method, String path) {
+        if (path.equals("/v3/assets/training_dataset")) {
+            return Endpoint.UPLOAD;
+        }
+        if (path.startsWith("/_upload/")) {
+            return Endpoint.UPLOAD_PUT;
+        }
+        if (path.equals("/v3/training/subject") || path.equals("/v3/training/style")) {
+            return method.equals("POST") ? Endpoint.CREATE : Endpoint.STATUS;
+        }
+        if (path.equals("/v3/training")) {
+            return Endpoint.LIST;
+        }
+        if (path.equals("/v3/async/txt2img") || path.equals("/v3/async/img2img")) {
+            return Endpoint.GENERATE;
+        }
+        if (path.equals("/v3/async/task-result")) {
+            return Endpoint.GENERATION_RESULT;
+        }
+        return null;
+    }
+
+    @Override
+    protected Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
+        return switch (kind) {
+            case RATE_LIMITED -> {
+                Reply r = error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
+                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
+            }
+            case INSUFFICIENT_BALANCE -> error(400, "BILLING_BALANCE_NOT_ENOUGH", "insufficient balance");
+            case INVALID_KEY -> error(403, "INVALID_API_KEY", "invalid api key");
+            case ERROR_BODY_200 -> error(200, "INVALID_REQUEST_BODY", "error reported with HTTP 200");
+            default -> error(status, "SERVICE_UNAVAILABLE", "the service is temporarily unavailable");
+        };
+    }
+
+    private static Reply error(int status, String reason, String message) {
+        return Reply.json(
+                status,
+                "{\"code\":" + status + ",\"reason\":\"" + reason + "\",\"message\":" + quote(message)
+                        + ",\"metadata\":{}}");
+    }
+
+    private static Reply invalid(String message) {
+        return error(400, "INVALID_REQUEST_BODY", message);
+    }
+
+    @Override
+    protected Reply route(Request request, @Nullable Endpoint endpoint) {
+        String method = request.getMethod().getName();
+        String url = request.getUrl();
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        if (path.startsWith("/_images/")) {
+            return Reply.bytes(200, "image/png", SampleImages.png(path.hashCode()));
+        }
+        if (endpoint == Endpoint.UPLOAD_PUT) {
+            return put(request, path.substring("/_upload/".length()));
+        }
+        if (endpoint == null) {
+            return error(404, "API_NOT_FOUND", "api not found");
+        }
+        String auth = request.getHeader("Authorization");
+        if (auth == null || auth.isBlank()) {
+            return error(400, "MISSING_API_KEY", "missing api key");
+        }
+        if (!auth.startsWith("Bearer ")
+                || !keyMatches(auth.substring("Bearer ".length()).trim())) {
+            return error(403, "INVALID_API_KEY", "invalid api key");
+        }
+        Map<String, String> query = query(url);
+        return switch (endpoint) {
+            case UPLOAD -> assetUrl(body(request));
+            case CREATE -> create(path.endsWith("subject") ? "subject" : "style", body(request));
+            case STATUS -> status(path.endsWith("subject") ? "subject" : "style", query.get("task_id"));
+            case LIST -> list(query);
+            case GENERATE -> generate(path.endsWith("img2img"), body(request));
+            case GENERATION_RESULT -> taskResult(query.get("task_id"));
+            default -> error(404, "API_NOT_FOUND", "api not found");
+        };
+    }
+
+    private Reply assetUrl(@Nullable JsonNode body) {
+        String ext = body == null ? null : text(body, "file_extension");
+        if (ext == null || !Set.of("png", "jpeg", "webp").contains(ext)) {
+            return invalid("file_extension must be one of png, jpeg, webp");
+        }
+        String id = Integer.toString(assetSeq++);
+        assets.put(id, new Asset(ext, clock().now(), false));
+        String host = baseUrl().substring("http://".length());
+        return Reply.json(
+                200,
+                "{\"assets_id\":" + (assetsIdAsString ? quote(id) : id) + ",\"upload_url\":"
+                        + quote(baseUrl() + "/_upload/" + id
+                                + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=120&X-Amz-SignedHeaders=host"
+                                + "&X-Amz-Signature="
+                                + UUID.randomUUID().toString().replace("-", ""))
+                        + ",\"method\":\"PUT\",\"headers\":{\"Host\":{\"values\":[" + quote(host) + "]}},"
+                        + "\"sim_extra\":true}");
+    }
+
+    private Reply put(Request request, String id) {
+        if (request.getHeader("Authorization") != null) {
+            return s3Error(400, "InvalidArgument", "Only one auth mechanism allowed");
+        }
+        Asset asset = assets.get(id);
+        if (asset == null) {
+            return s3Error(404, "NoSuchUpload", "The specified upload does not exist");
+        }
+        if (clock().now().isAfter(asset.issuedAt().plus(UPLOAD_URL_LIFETIME))) {
+            return s3Error(403, "AccessDenied", "Request has expired");
+        }
+        String actual = dev.loraport.internal.LocalImages.sniff(request.getBody());
+        if (!asset.ext().equals(actual)) {
+            return s3Error(400, "InvalidArgument", "Body is not a " + asset.ext() + " image");
+        }
+        assets.put(id, new Asset(asset.ext(), asset.issuedAt(), true));
+        return Reply.bytes(200, "text/plain", new byte[0]);
+    }
+
+    private static Reply s3Error(int status, String code, String message) {
+        return Reply.bytes(
+                status,
+                "application/xml",
+                ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+                                + "</Message></Error>")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply create(String type, @Nullable JsonNode b) {
+        if (b == null || !b.isObject()) {
+            return invalid("request body must be a JSON object");
+        }
+        for (String field : new String[] {"name", "base_model"}) {
+            if (text(b, field) == null) {
+                return invalid(field + " is required");
+            }
+        }
+        for (String field : new String[] {"width", "height"}) {
+            if (!b.path(field).canConvertToInt() || b.path(field).asInt() < 1) {
+                return invalid(field + " must be an integer >= 1");
+            }
+        }
+        JsonNode items = b.path("image_dataset_items");
+        if (!items.isArray() || items.isEmpty() || items.size() > 50) {
+            return invalid("image_dataset_items must hold 1 to 50 items");
+        }
+        for (JsonNode item : items) {
+            String assetsId = text(item, "assets_id");
+            Asset a = assetsId == null ? null : assets.get(assetsId);
+            if (a == null || !a.uploaded()) {
+                return invalid("assets_id " + assetsId + " has not been uploaded");
+            }
+            String caption = text(item, "caption");
+            if (type.equals("style") && caption == null) {
+                return invalid("caption is required for every style image");
+            }
+            if (caption != null && caption.length() > 1024) {
+                return invalid("caption length must be 1 to 1024");
+            }
+        }
+        JsonNode expert = b.path("expert_setting");
+        if (type.equals("subject")) {
+            if (text(expert, "instance_prompt") == null) {
+                return invalid("expert_setting.instance_prompt is required");
+            }
+            if (!"person".equals(text(expert, "class_prompt"))) {
+                return invalid("expert_setting.class_prompt must be person");
+            }
+        }
+        for (String field : new String[] {"lora_r", "lora_alpha", "lora_text_encoder_r", "lora_text_encoder_alpha"}) {
+            if (expert.has(field)
+                    && (expert.get(field).asInt() < 4 || expert.get(field).asInt() > 128)) {
+                return invalid("expert_setting." + field + " must be between 4 and 128");
+            }
+        }
+        if (expert.has("train_batch_size")
+                && (expert.get("train_batch_size").asInt() < 1
+                        || expert.get("train_batch_size").asInt() > 4)) {
+            return invalid("expert_setting.train_batch_size must be between 1 and 4");
+        }
+        if (expert.has("learning_rate")
+                && !LEARNING_RATES.contains(expert.get("learning_rate").asDouble())) {
+            return invalid("expert_setting.learning_rate must be one of 1e-4, 1e-5, 1e-6, 2e-4, 5e-5");
+        }
+        if (expert.has("lr_scheduler")
+                && !SCHEDULERS.contains(expert.get("lr_scheduler").asText())) {
+            return invalid("expert_setting.lr_scheduler must be one of " + SCHEDULERS);
+        }
+        if (!b.path("components").isArray()) {
+            return invalid("components is required");
+        }
+        String id = UUID.randomUUID().toString();
+        jobs.put(id, new Job(id, text(b, "name"), type, clock().now(), durations, takeTrainingFailure()));
+        return Reply.json(200, "{\"task_id\":\"" + id + "\",\"sim_extra\":1}");
+    }
+
+    private Reply status(String type, @Nullable String taskId) {
+        Job job = taskId == null ? null : jobs.get(taskId);
+        if (job == null || !job.type.equals(type)) {
+            return error(404, "TASK_NOT_FOUND", "task not found");
+        }
+        return Reply.json(200, render(job).toString());
+    }
+
+    private ObjectNode render(Job job) {
+        Instant now = clock().now();
+        Duration age = Duration.between(job.createdAt, now);
+        JobDurations d = job.durations;
+        ObjectNode n = JSON.createObjectNode();
+        n.put("task_id", job.id);
+        n.put("task_name", job.name);
+        n.put("task_type", job.type);
+        n.put("model_type", "");
+        n.put("created_at", job.createdAt.getEpochSecond());
+        ArrayNode models = n.putArray("models");
+        String raw;
+        Duration trainEnd = d.queue().plus(d.training());
+        if (age.compareTo(d.queue()) < 0) {
+            raw = "QUEUING";
+        } else if (age.compareTo(trainEnd) < 0) {
+            raw = "TRAINING";
+            Duration into = age.minus(d.queue());
+            long pct = d.training().isZero()
+                    ? 100
+                    : into.toMillis() * 100 / d.training().toMillis();
+            ObjectNode extra = n.putObject("extra");
+            extra.put("progress_percent", pct);
+            extra.put("eta_relative", trainEnd.minus(age).toSeconds());
+        } else if (job.failure != null) {
+            raw = "FAILED";
+        } else {
+            raw = "SUCCESS";
+            boolean serving = age.compareTo(d.total()) >= 0;
+            models.addObject().put("model_name", job.modelName).put("model_status", serving ? "SERVING" : "DEPLOYING");
+        }
+        n.put("task_status", job.forcedRaw != null ? job.forcedRaw : raw);
+        n.put("sim_note", "unknown fields must be ignored");
+        return n;
+    }
+
+    private Reply list(Map<String, String> query) {
+        int limit;
+        try {
+            limit = Integer.parseInt(query.getOrDefault("pagination.limit", "10"));
+        } catch (NumberFormatException e) {
+            return invalid("pagination.limit must be an integer");
+        }
+        if (limit < 1 || limit > 100) {
+            return invalid("pagination.limit must be in (0, 100]");
+        }
+        String cursor = query.getOrDefault("pagination.cursor", "");
+        int offset = 0;
+        if (!cursor.isEmpty()) {
+            if (!cursor.startsWith("c_")) {
+                return invalid("invalid pagination.cursor");
+            }
+            offset = Integer.parseInt(cursor.substring(2));
+        }
+        List<Job> newestFirst = new ArrayList<>(jobs.values());
+        java.util.Collections.reverse(newestFirst);
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode tasks = n.putArray("tasks");
+        int end = Math.min(newestFirst.size(), offset + limit);
+        for (int i = offset; i < end; i++) {
+            ObjectNode t = render(newestFirst.get(i));
+            t.remove("extra");
+            t.remove("model_type");
+            tasks.add(t);
+        }
+        n.putObject("pagination").put("next_cursor", end < newestFirst.size() ? "c_" + end : "");
+        return Reply.json(200, n.toString());
+    }
+
+    private Reply generate(boolean img2img, @Nullable JsonNode b) {
+        JsonNode req = b == null ? null : b.get("request");
+        if (req == null || !req.isObject()) {
+            return invalid("request is required");
+        }
+        if (text(req, "model_name") == null || text(req, "prompt") == null) {
+            return invalid("request.model_name and request.prompt are required");
+        }
+        JsonNode loras = req.path("loras");
+        if (loras.size() > 5) {
+            return invalid("request.loras: at most 5");
+        }
+        for (JsonNode l : loras) {
+            String name = text(l, "model_name");
+            boolean serving = jobs.values().stream()
+                    .anyMatch(j -> j.modelName.equals(name)
+                            && j.failure == null
+                            && !Duration.between(j.createdAt, clock().now())
+                                    .minus(j.durations.total())
+                                    .isNegative());
+            if (!serving) {
+                return invalid("lora model " + name + " is not found or not serving");
+            }
+            double s = l.path("strength").asDouble(-1);
+            if (s < 0 || s > 1) {
+                return invalid("request.loras.strength must be in [0, 1]");
+            }
+        }
+        if (img2img) {
+            String image = text(req, "image_base64");
+            if (image == null) {
+                return invalid("request.image_base64 is required");
+            }
+            try {
+                Base64.getDecoder().decode(image);
+            } catch (IllegalArgumentException e) {
+                return invalid("request.image_base64 is not base64");
+            }
+        }
+        int count = req.path("image_num").asInt(1);
+        if (count < 1 || count > 8) {
+            return invalid("request.image_num must be in [1, 8]");
+        }
+        String id = UUID.randomUUID().toString();
+        generations.put(id, new Generation(clock().now(), count));
+        return Reply.json(
+                200,
+                legacyGenerateWrapper
+                        ? "{\"code\":0,\"msg\":\"\",\"data\":{\"task_id\":\"" + id + "\"}}"
+                        : "{\"task_id\":\"" + id + "\"}");
+    }
+
+    private Reply taskResult(@Nullable String taskId) {
+        Generation g = taskId == null ? null : generations.get(taskId);
+        if (g == null) {
+            return error(404, "TASK_NOT_FOUND", "task not found");
+        }
+        long age = Duration.between(g.createdAt, clock().now()).toMillis();
+        g.polls++;
+        // Done after 5 virtual seconds, or by the third look on a clock the test does not move.
+        String status = age >= 5000 || g.polls >= 3
+                ? "TASK_STATUS_SUCCEED"
+                : g.polls == 1 ? "TASK_STATUS_QUEUED" : "TASK_STATUS_PROCESSING";
+        ObjectNode n = JSON.createObjectNode();
+        n.putObject("extra").put("seed", "158881667");
+        n.putObject("task")
+                .put("task_id", taskId)
+                .put("status", status)
+                .put("reason", "")
+                .put("task_type", "TXT_TO_IMG")
+                .put("eta", Math.max(0, (5000 - age) / 1000))
+                .put("progress_percent", Math.min(100, age / 50));
+        ArrayNode images = n.putArray("images");
+        if (status.equals("TASK_STATUS_SUCCEED")) {
+            for (int i = 0; i < g.images; i++) {
+                ObjectNode img =
+                        images.addObject().put("image_url", baseUrl() + "/_images/" + taskId + "-" + i + ".png");
+                if (ttlAsString) {
+                    img.put("image_url_ttl", "3600");
+                } else {
+                    img.put("image_url_ttl", 3600);
+                }
+                img.put("image_type", "png");
+            }
+        }
+        n.putArray("videos");
+        n.putArray("audios");
+        return Reply.json(200, n.toString());
+    }
+
+    private static @Nullable String text(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    private static Map<String, String> query(String url) {
+        Map<String, String> q = new HashMap<>();
+        int i = url.indexOf('?');
+        if (i < 0) {
+            return q;
+        }
+        for (String pair : url.substring(i + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            q.put(k, v);
+        }
+        return q;
+    }
+
+    /** Builds a {@link NovitaSimulator}. Not thread-safe. */
+    public static final class Builder {
+        private VirtualClock clock = VirtualClock.manual();
+        private String apiKey = "sim-key-novita";
+        private int port;
+        private JobDurations durations = DEFAULT_DURATIONS;
+        private boolean assetsIdAsString;
+        private boolean legacyGenerateWrapper;
+        private boolean ttlAsString;
+
+        private Builder() {}
+
+        /**
+         * Sets the clock (default: a manual clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(VirtualClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets the accepted API key (default {@code sim-key-novita}).
+         *
+         * @param apiKey the key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Sets the port (default 0: any free one).
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
+         *
+         * @param durations the profile
+         * @return this builder
+         */
+        public Builder durations(JobDurations durations) {
+            this.durations = durations;
+            return this;
+        }
+
+        /**
+         * Sends {@code assets_id} as a JSON string instead of a number (quirk 11).
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder assetsIdAsString(boolean value) {
+            this.assetsIdAsString = value;
+            return this;
+        }
+
+        /**
+         * Answers generation with the legacy {@code {code,msg,data:{task_id}}} wrapper (quirk 16).
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder legacyGenerateWrapper(boolean value) {
+            this.legacyGenerateWrapper = value;
+            return this;
+        }
+
+        /**
+         * Sends {@code image_url_ttl} as a string (quirk 15).
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder ttlAsString(boolean value) {
+            this.ttlAsString = value;
+            return this;
+        }
+
+        /**
+         * Builds the simulator (not started).
+         *
+         * @return the simulator
+         */
+        public NovitaSimulator build() {
+            return new NovitaSimulator(this);
+        }
+    }
+}

@@ -1,0 +1,587 @@
+package dev.loraport.testkit.stablediffusionapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Request;
+import dev.loraport.internal.LocalImages;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.Fault;
+import dev.loraport.testkit.JobDurations;
+import dev.loraport.testkit.SampleImages;
+import dev.loraport.testkit.VirtualClock;
+import dev.loraport.testkit.internal.Reply;
+import dev.loraport.testkit.internal.SimulatorServer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * ModelsLab's (stablediffusionapi.com) training API, simulated (shared/providers.md part B): every call a
+ * POST with the key in the body, lora_fine_tune / fine_tune / fine_tune_v2, fine_tune_status with the
+ * {@code messege} typo and the progress text, finetune_list, cancel under both spellings, delete,
+ * base64_crop, and v6 text2img + fetch. Jobs go deploying_gpu → training_started → training_success →
+ * trained_model_compressing → trained_model_uploading → trained_model_uploaded → deploying_model →
+ * model_ready on the {@link VirtualClock}. Thread-safe.
+ *
+ * <pre>{@code
+ * @RegisterExtension final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class StableDiffusionApiSimulator extends SimulatorServer {
+
+    /** ModelsLab's default: about 30 minutes from submit to a ready model. */
+    public static final JobDurations DEFAULT_DURATIONS =
+            JobDurations.of(Duration.ofMinutes(2), Duration.ofMinutes(20), Duration.ofMinutes(8));
+
+    private static final String[] DEPLOY_STAGES = {
+        "training_success",
+        "trained_model_compressing",
+        "trained_model_uploading",
+        "trained_model_uploaded",
+        "deploying_model"
+    };
+    private static final Set<String> TRAINING_TYPES = Set.of("men", "women", "female", "couple", "null");
+    private static final long MAX_IMAGE_BYTES = 5L * 1024 * 1024;
+    private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final boolean legacyNewlines;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, byte[]> uploads = new HashMap<>();
+    private final Map<Long, Generation> generations = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private long generationSeq = 12_356_473;
+
+    private static final class Job {
+        final String id;
+        final Instant createdAt;
+        final JobDurations durations;
+        final @Nullable String failure;
+
+        @Nullable
+        Instant canceledAt;
+
+        @Nullable
+        String forcedRaw;
+
+        Job(String id, Instant createdAt, JobDurations durations, @Nullable String failure) {
+            this.id = id;
+            this.createdAt = createdAt;
+            this.durations = durations;
+            this.failure = failure;
+        }
+    }
+
+    private static final class Generation {
+        final Instant createdAt;
+        final int samples;
+        int polls;
+
+        Generation(Instant createdAt, int samples) {
+            this.createdAt = createdAt;
+            this.samples = samples;
+        }
+    }
+
+    private StableDiffusionApiSimulator(Builder b) {
+        super("stablediffusionapi", b.clock, b.apiKey, b.port, b.durations);
+        this.legacyNewlines = b.legacyNewlines;
+    }
+
+    /**
+     * A simulator with a manual clock and the defaults.
+     *
+     * @return the simulator, not yet started
+     */
+    public static StableDiffusionApiSimulator create() {
+        return builder().build();
+    }
+
+    /**
+     * A simulator on a given clock.
+     *
+     * @param clock the clock
+     * @return the simulator, not yet started
+     */
+    public static StableDiffusionApiSimulator create(VirtualClock clock) {
+        return builder().clock(clock).build();
+    }
+
+    /**
+     * A builder for options and quirk variants.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public synchronized int jobsCreated() {
+        return jobs.size();
+    }
+
+    @Override
+    public synchronized List<String> taskIds() {
+        return new ArrayList<>(jobs.keySet());
+    }
+
+    @Override
+    public synchronized void forceRawStatus(String taskId, String rawStatus) {
+        Job j = jobs.get(taskId);
+        if (j == null) {
+            throw new IllegalArgumentException("no job " + taskId);
+        }
+        j.forcedRaw = rawStatus;
+    }
+
+    @Override
+    protected @Nullable Endpoint classify(String method, String path) {
+        if (path.equals("/api/v3/base64_crop")) {
+            return Endpoint.UPLOAD;
+        }
+        if (path.equals("/api/v3/lora_fine_tune")
+                || path.equals("/api/v3/fine_tune")
+                || path.equals("/api/v3/fine_tune_v2")) {
+            return Endpoint.CREATE;
+        }
+        if (path.startsWith("/api/v3/fine_tune_status/")) {
+            return Endpoint.STATUS;
+        }
+        if (path.equals("/api/v3/finetune_list")) {
+            return Endpoint.LIST;
+        }
+        if (path.startsWith("/api/v3/cancle_training/") || path.startsWith("/api/v3/cancel_training/")) {
+            return Endpoint.CANCEL;
+        }
+        if (path.startsWith("/api/v3/finetune/delete/")) {
+            return Endpoint.DELETE;
+        }
+        if (path.equals("/api/v6/images/text2img")) {
+            return Endpoint.GENERATE;
+        }
+        if (path.startsWith("/api/v6/images/fetch")) {
+            return Endpoint.GENERATION_RESULT;
+        }
+        return null;
+    }
+
+    @Override
+    protected Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
+        return switch (kind) {
+            case RATE_LIMITED -> {
+                String body = "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests "
+                        + "allowed.\"" + (retryAfter == null ? "" : ",\"retry_after\":" + retryAfter.toSeconds()) + "}";
+                Reply r = Reply.json(429, body);
+                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
+            }
+            case INSUFFICIENT_BALANCE -> error(402, "Insufficient balance. Please top up your wallet.");
+            case INVALID_KEY -> error(401, "Invalid Api Key");
+            case ERROR_BODY_200 -> error(200, "Invalid Api Key");
+            default -> error(status, "Service temporarily unavailable, try again");
+        };
+    }
+
+    private static Reply error(int status, String message) {
+        return Reply.json(status, "{\"status\":\"error\",\"message\":" + quote(message) + "}");
+    }
+
+    private static Reply missing(String field) {
+        return Reply.json(
+                400,
+                "{\"status\":\"error\",\"message\":{\"" + field + "\":[\"The " + field.replace('_', ' ')
+                        + " field is required.\"]}}");
+    }
+
+    @Override
+    protected Reply route(Request request, @Nullable Endpoint endpoint) {
+        String url = request.getUrl();
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        if (request.getMethod().getName().equals("GET")
+                && (path.startsWith("/_images/") || path.startsWith("/_uploads/"))) {
+            byte[] stored = uploads.get(path);
+            return Reply.bytes(200, "image/png", stored != null ? stored : SampleImages.png(path.hashCode()));
+        }
+        if (endpoint == null) {
+            return error(404, "Not found");
+        }
+        if (!request.getMethod().getName().equals("POST")) {
+            return error(405, "The " + request.getMethod().getName() + " method is not supported for this route.");
+        }
+        JsonNode body = body(request);
+        if (body == null || !body.isObject()) {
+            return error(400, "Request body must be JSON");
+        }
+        String key = text(body, "key");
+        if (key == null) {
+            return missing("key");
+        }
+        if (!keyMatches(key)) {
+            return error(401, "Invalid Api Key");
+        }
+        return switch (endpoint) {
+            case UPLOAD -> crop(body);
+            case CREATE -> create(path.substring("/api/v3/".length()), body);
+            case STATUS -> status(last(path));
+            case LIST -> list();
+            case CANCEL -> cancel(last(path));
+            case DELETE -> delete(last(path));
+            case GENERATE -> text2img(body);
+            case GENERATION_RESULT -> fetch(path, body);
+            default -> error(404, "Not found");
+        };
+    }
+
+    private static String last(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private Reply crop(JsonNode body) {
+        String image = text(body, "image");
+        if (image == null) {
+            return missing("image");
+        }
+        int comma = image.indexOf(',');
+        if (!image.startsWith("data:image/") || comma < 0) {
+            return error(400, "image must be a base64 data URI");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(image.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            return error(400, "image is not valid base64");
+        }
+        if (bytes.length > MAX_IMAGE_BYTES) {
+            return error(400, "Image size must be less than 5MB");
+        }
+        if (LocalImages.sniff(bytes) == null) {
+            return error(400, "Unsupported image type");
+        }
+        int n = uploads.size() + 1;
+        String path = "/_uploads/" + n + ".png";
+        uploads.put(path, bytes);
+        return Reply.json(
+                200,
+                "{\"status\":\"success\",\"messege\":\"image uploaded\",\"link\":" + quote(baseUrl() + path)
+                        + ",\"request_id\":" + (2397 + n) + "}");
+    }
+
+    private Reply create(String endpoint, JsonNode b) {
+        for (String field : new String[] {"instance_prompt", "class_prompt"}) {
+            if (text(b, field) == null) {
+                return missing(field);
+            }
+        }
+        if (!endpoint.equals("lora_fine_tune") && text(b, "base_model_id") == null) {
+            return missing("base_model_id");
+        }
+        JsonNode images = b.path("images");
+        if (!images.isArray() || images.isEmpty()) {
+            return missing("images");
+        }
+        for (JsonNode image : images) {
+            String u = image.asText();
+            if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                return error(400, "images must be public http(s) URLs");
+            }
+        }
+        String trainingType = text(b, "training_type");
+        if (endpoint.equals("lora_fine_tune") || endpoint.equals("fine_tune")) {
+            if (trainingType == null) {
+                return missing("training_type");
+            }
+            if (!TRAINING_TYPES.contains(trainingType)) {
+                return error(400, "training_type must be one of men, women, couple, null");
+            }
+            String steps = text(b, "max_train_steps");
+            if (steps == null) {
+                return missing("max_train_steps");
+            }
+            try {
+                int s = Integer.parseInt(steps.trim());
+                if (s < 1 || s > 2000) {
+                    return error(400, "max_train_steps must be between 1 and 2000");
+                }
+            } catch (NumberFormatException e) {
+                return error(400, "max_train_steps must be a number");
+            }
+        }
+        if (b.has("lora_type")
+                && !Set.of("lora", "lycoris").contains(b.get("lora_type").asText())) {
+            return error(400, "lora_type must be lora or lycoris");
+        }
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            id.append(ALPHANUM.charAt(random.nextInt(ALPHANUM.length())));
+        }
+        jobs.put(id.toString(), new Job(id.toString(), clock().now(), durations, takeTrainingFailure()));
+        long minutes = Math.max(1, durations.total().toMinutes());
+        return Reply.json(
+                200,
+                "{\"status\":\"success\",\"messege\":\"deploying_gpu\",\"data\":\"it will take upto " + minutes
+                        + " minutes.\",\"training_id\":\"" + id + "\",\"model_id\":\"" + id + "\"}");
+    }
+
+    private Reply status(String id) {
+        Job job = jobs.get(id);
+        if (job == null) {
+            return Reply.json(200, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
+        }
+        ObjectNode n = JSON.createObjectNode();
+        Instant now = clock().now();
+        Duration age = Duration.between(job.createdAt, now);
+        JobDurations d = job.durations;
+        Duration trainEnd = d.queue().plus(d.training());
+        String sep = legacyNewlines ? " /n " : "\n";
+        String stage;
+        String data;
+        if (job.canceledAt != null) {
+            stage = "training_cancelled";
+            data = "Training cancelled by user";
+        } else if (age.compareTo(d.queue()) < 0) {
+            stage = "deploying_gpu";
+            data = "it will take upto " + Math.max(1, d.total().minus(age).toMinutes()) + " minutes.";
+        } else if (age.compareTo(trainEnd) < 0) {
+            stage = "training_started";
+            data = step(1, "Training Started", 5, d.total().minus(age));
+        } else if (job.failure != null) {
+            n.put("status", "failed");
+            n.put("messege", job.forcedRaw != null ? job.forcedRaw : "training_failed");
+            n.put("data", job.failure);
+            return Reply.json(200, n.toString());
+        } else if (age.compareTo(d.total()) < 0) {
+            long slot = d.deploy().isZero()
+                    ? 0
+                    : age.minus(trainEnd).toMillis()
+                            * DEPLOY_STAGES.length
+                            / d.deploy().toMillis();
+            stage = DEPLOY_STAGES[(int) Math.min(DEPLOY_STAGES.length - 1, slot)];
+            data = step(1, "Training Started", 5, d.total().minus(trainEnd))
+                    + sep
+                    + step(2, "Training Done", 4, d.total().minus(age))
+                    + (slot >= 2 ? sep + step(3, "Model Uploading", 3, d.total().minus(age)) : "")
+                    + (slot >= 3 ? sep + step(4, "Model Uploaded", 2, d.total().minus(age)) : "");
+        } else {
+            stage = "model_ready";
+            data = step(1, "Training Started", 5, d.total()) + sep + step(2, "Training Done", 4, d.deploy()) + sep
+                    + step(3, "Model Uploading", 3, Duration.ofMinutes(2)) + sep
+                    + step(4, "Model Uploaded", 2, Duration.ofMinutes(1)) + sep + "Model loaded successfully";
+        }
+        n.put("status", "success");
+        n.put("messege", job.forcedRaw != null ? job.forcedRaw : stage);
+        n.put("data", data);
+        n.put("sim_note", "unknown fields must be ignored");
+        return Reply.json(200, n.toString());
+    }
+
+    private static String step(int n, String phase, int togo, Duration eta) {
+        return "Step:" + n + " " + phase + ", " + togo + " Steps to go : ETA : " + Math.max(0, eta.toMinutes())
+                + " minutes";
+    }
+
+    private Reply list() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("status", "success");
+        n.put("messege", "model list");
+        ArrayNode data = n.putArray("data");
+        List<String> ids = new ArrayList<>(jobs.keySet());
+        java.util.Collections.reverse(ids);
+        ids.forEach(data::add);
+        return Reply.json(200, n.toString());
+    }
+
+    private Reply cancel(String id) {
+        Job job = jobs.get(id);
+        if (job == null) {
+            return Reply.json(404, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
+        }
+        boolean finished = !Duration.between(job.createdAt, clock().now())
+                .minus(job.durations.queue().plus(job.durations.training()))
+                .isNegative();
+        if (finished || job.canceledAt != null) {
+            return Reply.json(400, "{\"status\":\"error\",\"messege\":\"training already completed\"}");
+        }
+        job.canceledAt = clock().now();
+        return Reply.json(200, "{\"status\":\"success\",\"messege\":\"training cancelled\",\"data\":\"\"}");
+    }
+
+    private Reply delete(String id) {
+        if (jobs.remove(id) == null) {
+            return Reply.json(404, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
+        }
+        return Reply.json(200, "{\"status\":\"success\",\"messege\":\"model deleted\",\"data\":\"\"}");
+    }
+
+    private Reply text2img(JsonNode b) {
+        for (String field : new String[] {"model_id", "prompt"}) {
+            if (text(b, field) == null) {
+                return missing(field);
+            }
+        }
+        String loras = text(b, "lora_model");
+        if (loras != null) {
+            for (String lora : loras.split(",")) {
+                Job j = jobs.get(lora.trim());
+                boolean ready = j != null
+                        && j.failure == null
+                        && j.canceledAt == null
+                        && !Duration.between(j.createdAt, clock().now())
+                                .minus(j.durations.total())
+                                .isNegative();
+                if (!ready) {
+                    return error(400, "Lora model not found");
+                }
+            }
+        }
+        int samples;
+        try {
+            samples = Integer.parseInt(b.path("samples").asText("1").trim());
+        } catch (NumberFormatException e) {
+            return error(400, "samples must be a number");
+        }
+        if (samples < 1 || samples > 4) {
+            return error(400, "samples must be between 1 and 4");
+        }
+        long id = generationSeq++;
+        generations.put(id, new Generation(clock().now(), samples));
+        ObjectNode n = JSON.createObjectNode();
+        n.put("status", "processing");
+        n.put("tip", "for faster speed, keep resolution upto 512x512");
+        n.put("eta", 2.5);
+        n.put("messege", "Try to fetch request after given estimated time");
+        n.put("fetch_result", baseUrl() + "/api/v6/images/fetch/" + id);
+        n.put("id", id);
+        n.putArray("output");
+        ArrayNode future = n.putArray("future_links");
+        for (int i = 0; i < samples; i++) {
+            future.add(baseUrl() + "/_images/" + id + "-" + i + ".png");
+        }
+        n.putObject("meta").put("model_id", text(b, "model_id"));
+        return Reply.json(200, n.toString());
+    }
+
+    private Reply fetch(String path, JsonNode body) {
+        String idText = path.equals("/api/v6/images/fetch") ? text(body, "request_id") : last(path);
+        Generation g;
+        long id;
+        try {
+            id = Long.parseLong(idText == null ? "" : idText);
+            g = generations.get(id);
+        } catch (NumberFormatException e) {
+            g = null;
+            id = -1;
+        }
+        if (g == null) {
+            return error(404, "Request not found");
+        }
+        g.polls++;
+        boolean done =
+                g.polls >= 2 || Duration.between(g.createdAt, clock().now()).toSeconds() >= 5;
+        ObjectNode n = JSON.createObjectNode();
+        n.put("status", done ? "success" : "processing");
+        n.put("id", id);
+        ArrayNode out = n.putArray("output");
+        if (done) {
+            for (int i = 0; i < g.samples; i++) {
+                out.add(baseUrl() + "/_images/" + id + "-" + i + ".png");
+            }
+        } else {
+            n.put("eta", 1.2);
+            n.put("messege", "Try to fetch request after given estimated time");
+        }
+        return Reply.json(200, n.toString());
+    }
+
+    private static @Nullable String text(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    /** Builds a {@link StableDiffusionApiSimulator}. Not thread-safe. */
+    public static final class Builder {
+        private VirtualClock clock = VirtualClock.manual();
+        private String apiKey = "sim-key-stablediffusionapi";
+        private int port;
+        private JobDurations durations = DEFAULT_DURATIONS;
+        private boolean legacyNewlines;
+
+        private Builder() {}
+
+        /**
+         * Sets the clock (default: a manual clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(VirtualClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets the accepted API key (default {@code sim-key-stablediffusionapi}).
+         *
+         * @param apiKey the key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Sets the port (default 0: any free one).
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
+         *
+         * @param durations the profile
+         * @return this builder
+         */
+        public Builder durations(JobDurations durations) {
+            this.durations = durations;
+            return this;
+        }
+
+        /**
+         * Separates progress lines with the 2023 literal {@code " /n "} instead of a newline (quirk 5).
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder legacyNewlines(boolean value) {
+            this.legacyNewlines = value;
+            return this;
+        }
+
+        /**
+         * Builds the simulator (not started).
+         *
+         * @return the simulator
+         */
+        public StableDiffusionApiSimulator build() {
+            return new StableDiffusionApiSimulator(this);
+        }
+    }
+}
