@@ -42,6 +42,7 @@ final class ScriptedProvider implements TrainingProvider {
                 "scripted",
                 "Scripted",
                 ProviderCapabilities.builder()
+                        .trainingKinds(dev.loraport.TrainingKind.SUBJECT)
                         .supportsList(true)
                         .supportsCancel(true)
                         .listIncludesNames(listIncludesNames)
