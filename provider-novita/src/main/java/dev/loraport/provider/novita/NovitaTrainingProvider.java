@@ -25,6 +25,7 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
 import dev.loraport.provider.novita.internal.NovitaApi;
 import dev.loraport.provider.novita.internal.NovitaCapabilities;
@@ -75,7 +76,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
     private final Duration generateTimeout;
     private final Duration pollInterval;
     private final String generateModel;
-    private final NovitaUploader.Pause pause;
+    private final ImageUploads.Pause pause;
     // Status must use the path of the task's kind; remember kinds of tasks we created or listed.
     private final Map<String, TrainingKind> kinds = new ConcurrentHashMap<>();
 
@@ -116,7 +117,8 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 .build()
                 .create(NovitaApi.class);
         this.http = new NovitaHttp(mapper, key, clock);
-        this.uploader = new NovitaUploader(api, http, uploadClient, b.uploadParallelism, b.uploadMaxAttempts, pause);
+        this.uploader = new NovitaUploader(
+                api, http, uploadClient, new ImageUploads(ID, b.uploadParallelism, b.uploadMaxAttempts, pause::sleep));
         this.info = new ProviderInfo(ID, "Novita AI", NovitaCapabilities.of(b.validateBaseModel));
         this.generateTimeout = b.generateTimeout;
         this.pollInterval = b.pollInterval;
@@ -453,7 +455,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         private String generateModel = "realisticVisionV51_v51VAE_94301.safetensors";
         private boolean validateBaseModel = true;
         private Clock clock = Clock.systemUTC();
-        private NovitaUploader.Pause pause = d -> Thread.sleep(d.toMillis());
+        private ImageUploads.Pause pause = d -> Thread.sleep(d.toMillis());
 
         private Builder() {}
 
@@ -591,7 +593,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
             return this;
         }
 
-        Builder pause(NovitaUploader.Pause pause) {
+        Builder pause(ImageUploads.Pause pause) {
             this.pause = pause;
             return this;
         }
