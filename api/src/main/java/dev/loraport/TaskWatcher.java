@@ -586,7 +586,7 @@ public final class TaskWatcher implements AutoCloseable {
         private Duration defaultExpectedDuration = DEFAULT_EXPECTED_DURATION;
         private @Nullable TaskStore store;
         private int listPageSize = PageRequest.MAX_LIMIT;
-        private int maxListPages = 5;
+        private int maxListPages = 100;
 
         private Builder() {}
 

@@ -17,7 +17,16 @@ final class Watch implements WatchHandle {
     final CompletableFuture<TrainingTask> future = new CompletableFuture<>();
     private volatile @Nullable TrainingTask latest;
 
+    /** A {@link #listHint} for a job that a complete listing did not show. */
+    static final int NOT_LISTED = Integer.MAX_VALUE;
+
     // Touched only by the group's polling thread, which handles one job at a time.
+    /** A {@link #listHint} for a job no listing has shown yet. */
+    static final int UNKNOWN_PAGE = -1;
+
+    /** The list page (from 0) where the job was last seen. */
+    int listHint = UNKNOWN_PAGE;
+
     private @Nullable TrainingStatus reportedStatus;
     private int reportedProgress = -1;
     private long lastMovedAt;

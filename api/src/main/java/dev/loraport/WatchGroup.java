@@ -2,6 +2,7 @@ package dev.loraport;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -156,6 +157,7 @@ final class WatchGroup {
 
     void tick() {
         List<Watch> due = new ArrayList<>();
+        List<Watch> soon = new ArrayList<>();
         long now;
         synchronized (this) {
             // A stale timer may fire after a newer one was armed; ticks are idempotent, so that only costs a look.
@@ -171,10 +173,21 @@ final class WatchGroup {
                     w.queued = false;
                     due.add(w);
                 }
+                if (!due.isEmpty() && batchable()) {
+                    // Jobs due within the floor may ride along on the same list pages instead of costing a
+                    // listing of their own a moment later; they are not polled by status now.
+                    long horizon = TaskWatcher.saturatedAdd(now, watcher.floorMillis);
+                    for (Watch w : queue) {
+                        if (w.nextPollAt > horizon) {
+                            break;
+                        }
+                        soon.add(w);
+                    }
+                }
             }
         }
         try {
-            refresh(due, now);
+            refresh(due, soon, now);
         } catch (RuntimeException | Error e) {
             TaskWatcher.log().error("loraport: refreshing {} jobs failed unexpectedly; retrying later", providerId, e);
             for (Watch w : due) {
@@ -197,22 +210,17 @@ final class WatchGroup {
         }
     }
 
-    private void refresh(List<Watch> due, long now) {
+    private void refresh(List<Watch> due, List<Watch> soon, long now) {
         List<Watch> live = new ArrayList<>(due.size());
         for (Watch w : due) {
-            if (w.future.isDone()) {
-                continue;
-            }
-            if (now >= w.deadline) {
-                w.timeOut();
-            } else {
+            if (!w.future.isDone()) {
                 live.add(w);
             }
         }
         if (live.isEmpty()) {
             return;
         }
-        List<Watch> rest = batchable() ? refreshByList(live, now) : live;
+        List<Watch> rest = batchable() ? refreshByList(live, soon) : live;
         for (Watch w : rest) {
             if (w.future.isDone()) {
                 continue;
@@ -220,6 +228,12 @@ final class WatchGroup {
             if (!pollStatus(w)) {
                 // Rate-limited: the others stay due and wait for the pause to end.
                 break;
+            }
+        }
+        // A job at its deadline gets one last poll above, so one that just finished is not reported late.
+        for (Watch w : live) {
+            if (now >= w.deadline) {
+                w.timeOut();
             }
         }
     }
@@ -241,18 +255,62 @@ final class WatchGroup {
     }
 
     /**
-     * Refreshes jobs from list pages.
+     * How many list pages are worth reading for these jobs: the largest page index {@code p} such that at least
+     * {@code p + 1} of the jobs were last seen on pages {@code 0..p}, so that every page read replaces at least
+     * one status call on average.
      *
+     * @return the last page index to read, or -1 when status calls are cheaper
+     */
+    static int pagesWorthReading(int[] hints, int maxPages, int pageSize) {
+        int[] sorted = hints.clone();
+        // Jobs never listed yet are assumed to fill the first pages, newest first, as services list them.
+        int unknown = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i] == Watch.UNKNOWN_PAGE) {
+                sorted[i] = unknown++ / pageSize;
+            }
+        }
+        Arrays.sort(sorted);
+        int last = -1;
+        for (int i = 0; i < sorted.length && sorted[i] < maxPages; i++) {
+            if (i >= sorted[i]) {
+                last = Math.max(last, sorted[i]);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Refreshes jobs from list pages, reading from the first page on as far as {@link #pagesWorthReading} allows.
+     * Every watched job a page shows is refreshed, due or not.
+     *
+     * @param due jobs that must be refreshed now
+     * @param soon jobs due shortly, refreshed if the pages read show them
      * @return the due jobs the listing did not show, to be polled one by one
      */
-    private List<Watch> refreshByList(List<Watch> due, long now) {
-        Set<TaskId> missing = new HashSet<>();
-        for (Watch w : due) {
-            missing.add(w.ref.taskId());
+    private List<Watch> refreshByList(List<Watch> due, List<Watch> soon) {
+        int[] hints = new int[due.size() + soon.size()];
+        for (int i = 0; i < due.size(); i++) {
+            hints[i] = due.get(i).listHint;
         }
+        for (int i = 0; i < soon.size(); i++) {
+            hints[due.size() + i] = soon.get(i).listHint;
+        }
+        int lastPage = pagesWorthReading(hints, watcher.maxListPages, watcher.listPageSize);
+        if (lastPage < 0) {
+            return due;
+        }
+        Set<TaskId> wanted = new HashSet<>();
+        for (Watch w : due) {
+            if (w.listHint <= lastPage) {
+                wanted.add(w.ref.taskId());
+            }
+        }
+        Set<TaskId> seenIds = new HashSet<>();
         Set<String> cursors = new HashSet<>();
         String cursor = null;
         int pages = 0;
+        boolean exhausted = false;
         try {
             do {
                 watcher.listCalls.increment();
@@ -260,7 +318,6 @@ final class WatchGroup {
                         cursor == null
                                 ? PageRequest.first(watcher.listPageSize)
                                 : PageRequest.after(cursor, watcher.listPageSize));
-                pages++;
                 long seen = watcher.nowMillis();
                 for (TrainingTask task : page.items()) {
                     List<Watch> ws;
@@ -268,18 +325,22 @@ final class WatchGroup {
                         ws = byId.get(task.id());
                     }
                     if (ws != null) {
-                        missing.remove(task.id());
+                        wanted.remove(task.id());
+                        seenIds.add(task.id());
                         for (Watch w : ws) {
+                            w.listHint = pages;
                             w.observe(task, seen);
                         }
                     }
                 }
+                pages++;
                 cursor = page.nextCursor();
                 if (cursor != null && !cursors.add(cursor)) {
                     // A cursor seen twice would loop forever; the rest is polled by status.
                     cursor = null;
                 }
-            } while (cursor != null && !missing.isEmpty() && pages < watcher.maxListPages);
+                exhausted = cursor == null;
+            } while (!exhausted && !wanted.isEmpty() && pages <= lastPage);
             listErrors = 0;
         } catch (UnsupportedCapabilityException e) {
             synchronized (this) {
@@ -287,23 +348,36 @@ final class WatchGroup {
             }
             TaskWatcher.log().info("loraport: {} cannot list jobs; polling them one by one", providerId);
         } catch (TrainingProviderException e) {
-            if (!e.isRetryable()) {
-                // The status calls that follow report this error per job, with the job's own operation.
-                TaskWatcher.log().debug("loraport: listing {} jobs failed; polling them one by one", providerId, e);
-            } else {
-                return listFailed(e, due, missing);
+            if (e.isRetryable()) {
+                return listFailed(e, due, seenIds);
             }
+            // The status calls that follow report this error per job, with the job's own operation.
+            TaskWatcher.log().debug("loraport: listing {} jobs failed; polling them one by one", providerId, e);
         }
+        // Where the listing did not show a job, remember how far it looked, so the next refresh weighs it right.
+        int notFound = exhausted ? Watch.NOT_LISTED : pages;
         List<Watch> rest = new ArrayList<>();
         for (Watch w : due) {
-            if (missing.contains(w.ref.taskId()) && !w.future.isDone()) {
-                rest.add(w);
+            if (!seenIds.contains(w.ref.taskId())) {
+                if (pages > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                    w.listHint = notFound;
+                }
+                if (!w.future.isDone()) {
+                    rest.add(w);
+                }
+            }
+        }
+        for (Watch w : soon) {
+            if (!seenIds.contains(w.ref.taskId())
+                    && pages > 0
+                    && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                w.listHint = notFound;
             }
         }
         return rest;
     }
 
-    private List<Watch> listFailed(TrainingProviderException e, List<Watch> due, Set<TaskId> missing) {
+    private List<Watch> listFailed(TrainingProviderException e, List<Watch> due, Set<TaskId> seen) {
         long now = watcher.nowMillis();
         watcher.retries.increment();
         listErrors++;
@@ -316,7 +390,7 @@ final class WatchGroup {
         TaskWatcher.log()
                 .debug("loraport: listing {} jobs failed ({}); retrying in {} ms", providerId, e.toString(), wait);
         for (Watch w : due) {
-            if (missing.contains(w.ref.taskId())) {
+            if (!seen.contains(w.ref.taskId())) {
                 reschedule(w, Math.min(TaskWatcher.saturatedAdd(now, wait), w.deadline));
             }
         }

@@ -33,6 +33,7 @@ final class ScriptedProvider implements TrainingProvider {
     private final Deque<RuntimeException> statusFaults = new ArrayDeque<>();
     private final Deque<RuntimeException> listFaults = new ArrayDeque<>();
     private final Map<TaskId, List<Instant>> statusCallTimes = new HashMap<>();
+    private @Nullable List<TaskId> visible;
     int statusCalls;
     int listCalls;
 
@@ -46,6 +47,7 @@ final class ScriptedProvider implements TrainingProvider {
     synchronized TaskId job(String taskId, Function<Duration, Snapshot> script) {
         TaskId tid = TaskId.of(taskId);
         jobs.put(tid, new Job(clock.now(), script));
+        visible = null;
         return tid;
     }
 
@@ -83,6 +85,7 @@ final class ScriptedProvider implements TrainingProvider {
 
     synchronized void hideFromList(TaskId taskId) {
         hiddenFromList.add(taskId);
+        visible = null;
     }
 
     synchronized void failNextStatus(RuntimeException e) {
@@ -135,10 +138,12 @@ final class ScriptedProvider implements TrainingProvider {
         if (fault != null) {
             throw fault;
         }
-        List<TaskId> visible = new ArrayList<>();
-        for (TaskId t : jobs.keySet()) {
-            if (!hiddenFromList.contains(t)) {
-                visible.add(t);
+        if (visible == null) {
+            visible = new ArrayList<>();
+            for (TaskId t : jobs.keySet()) {
+                if (!hiddenFromList.contains(t)) {
+                    visible.add(t);
+                }
             }
         }
         int from = page.cursor() == null ? 0 : Integer.parseInt(page.cursor());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +113,28 @@ class TaskWatcherTest {
                     assertThat(e.lastSeen()).map(TrainingTask::status).contains(TrainingStatus.TRAINING);
                 });
         assertThat(watcher.stats().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatEndsAtItsDeadlineGetsALastPollAndCompletesNormally() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job(
+                "edge",
+                steps(
+                        Duration.ZERO,
+                        snap(TrainingStatus.TRAINING, 5),
+                        Duration.ofMinutes(10),
+                        snap(TrainingStatus.READY, 100)));
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                TaskWatcher.WatchOptions.builder()
+                        .timeout(Duration.ofMinutes(10))
+                        .build());
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
     }
 
     @Test
@@ -269,26 +292,54 @@ class TaskWatcherTest {
     @Test
     void batchedRefreshUsesListPagesInsteadOfStatusCalls() {
         ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        ScriptedProvider plain = new ScriptedProvider("plain", clock, false);
         List<WatchHandle> handles = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            provider.linearJob("job-" + i, Duration.ofMinutes(10), true);
-        }
-        TaskWatcher small = TaskWatcher.builder()
-                .scheduler(clock)
-                .random(new Random(7))
-                .listPageSize(2)
-                .build();
-        for (int i = 0; i < 5; i++) {
-            handles.add(small.watch(provider, TaskId.of("job-" + i)));
+            handles.add(watcher.watch(provider, provider.linearJob("job-" + i, Duration.ofMinutes(10), true)));
+            handles.add(watcher.watch(plain, plain.linearJob("job-" + i, Duration.ofMinutes(10), true)));
         }
 
         clock.advance(Duration.ofMinutes(20));
 
         assertThat(handles).allSatisfy(h -> assertThat(h.result()).isCompleted());
         assertThat(provider.statusCalls).isZero();
-        assertThat(small.stats().listCalls()).isEqualTo(provider.listCalls).isPositive();
-        assertThat(small.stats().statusCalls()).isZero();
-        small.close();
+        assertThat(provider.listCalls).isPositive().isLessThan(plain.statusCalls / 3);
+        assertThat(watcher.stats().listCalls()).isEqualTo(provider.listCalls);
+    }
+
+    @Test
+    void batchedRefreshReadsSeveralPagesWhenTheyPayOff() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        for (int i = 0; i < 6; i++) {
+            provider.linearJob("job-" + i, Duration.ofMinutes(10), true);
+        }
+        TaskWatcher paged =
+                TaskWatcher.builder().scheduler(clock).jitter(0).listPageSize(2).build();
+        List<WatchHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            handles.add(paged.watch(provider, TaskId.of("job-" + i)));
+        }
+
+        clock.runDue();
+
+        // Six new jobs fill three pages of two: three list calls replace six status calls.
+        assertThat(provider.listCalls).isEqualTo(3);
+        assertThat(provider.statusCalls).isZero();
+        assertThat(handles).allSatisfy(h -> assertThat(h.latest()).isPresent());
+        paged.close();
+    }
+
+    @Test
+    void pagesAreReadOnlyWhileEachReplacesAStatusCall() {
+        assertThat(WatchGroup.pagesWorthReading(new int[] {0}, 100, 100)).isZero();
+        assertThat(WatchGroup.pagesWorthReading(new int[] {3}, 100, 100)).isEqualTo(-1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {0, 1, 5}, 100, 100)).isEqualTo(1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 100, 100)).isEqualTo(2);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 2, 100)).isEqualTo(-1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {-1, -1, -1, 1}, 100, 2))
+                .isEqualTo(1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {Watch.NOT_LISTED, 0}, 100, 100))
+                .isZero();
     }
 
     @Test
@@ -456,6 +507,31 @@ class TaskWatcherTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("loraport-watcher-"))
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    @Test
+    void tenThousandJobsOnTwoProvidersAllComplete() {
+        ScriptedProvider plain = new ScriptedProvider("plain", clock, false);
+        ScriptedProvider lister = new ScriptedProvider("lister", clock, true);
+        int jobs = 10_000;
+        List<CompletableFuture<TrainingTask>> results = new ArrayList<>(jobs);
+        for (int i = 0; i < jobs; i++) {
+            ScriptedProvider p = i % 2 == 0 ? plain : lister;
+            TaskId id = p.linearJob("job-" + i, Duration.ofSeconds(600 + i % 600), true);
+            results.add(watcher.watch(p, id).result());
+        }
+        assertThat(watcher.stats().watched()).isEqualTo(jobs);
+
+        clock.advance(Duration.ofMinutes(40));
+        System.out.printf(
+                "10000 jobs: %s; plain provider %d status calls, listing provider %d list + %d status calls%n",
+                watcher.stats(), plain.statusCalls, lister.listCalls, lister.statusCalls);
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isCompleted());
+        assertThat(watcher.stats().watched()).isZero();
+        assertThat(lister.statusCalls + lister.listCalls)
+                .as("the listing provider is refreshed by pages")
+                .isLessThan(plain.statusCalls / 4);
     }
 
     @Test
