@@ -46,10 +46,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
  * has two or more watched jobs, due jobs are refreshed from {@link TrainingProvider#list(PageRequest) list}
- * pages, read until every due job was seen, the pages run out or {@linkplain Builder#maxListPages the page
- * limit} is reached; any other watched job of that provider found in those pages is refreshed too. Jobs the
- * listing did not show fall back to {@link TrainingProvider#status(TaskId) status}. Providers are grouped by
- * identity; the polls of one provider run one at a time, so they stay inside its rate limiter.
+ * pages, read from the first page on. The watcher remembers on which page it last saw each job (jobs never listed
+ * are assumed to fill the first pages) and reads only as many pages as pay off: pages {@code 0..p} are read when
+ * at least {@code p + 1} due or nearly due jobs sit on them, so a page never costs more than the status calls
+ * it replaces. Reading stops once every due job was seen, the pages run out, or at
+ * {@linkplain Builder#maxListPages the page limit}. Every watched job a page shows is refreshed, due or not; due
+ * jobs the listing did not show fall back to {@link TrainingProvider#status(TaskId) status}. Providers are
+ * grouped by identity; the polls of one provider run one at a time, so they stay inside its rate limiter.
  *
  * <p><b>Stalls.</b> A job whose status and progress have not moved for
  * {@linkplain Builder#stallMultiple stallMultiple} × its provider's expected duration is reported once through
@@ -752,7 +755,7 @@ public final class TaskWatcher implements AutoCloseable {
 
         /**
          * Sets how many list pages one batched refresh reads at most before falling back to status calls.
-         * Default 5; 0 turns batched refresh off.
+         * Default 100; 0 turns batched refresh off.
          *
          * @param pages 0 to 1000
          * @return this builder

@@ -103,7 +103,7 @@ class AwaitTest {
             TrainingTask[] result = new TrainingTask[1];
             Thread waiter = new Thread(() -> result[0] = watcher.await(provider, id, Duration.ofHours(1)));
             waiter.start();
-            while (watcher.stats().watched() == 0) {
+            while (watcher.stats().watched() == 0 && waiter.isAlive()) {
                 Thread.onSpinWait();
             }
             clock.advance(Duration.ofMinutes(11));
