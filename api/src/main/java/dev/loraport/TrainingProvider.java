@@ -1,5 +1,7 @@
 package dev.loraport;
 
+import java.time.Duration;
+
 /**
  * A hosted LoRA / DreamBooth training service behind one neutral interface. Adapters implement it,
  * decorators wrap it, users call it.
@@ -83,6 +85,28 @@ public interface TrainingProvider extends AutoCloseable {
      */
     default GenerationResult generate(GenerationRequest request) {
         throw UnsupportedCapabilityException.of(info().id(), "generate");
+    }
+
+    /**
+     * Blocks until a job reaches a terminal status, polling it the way a {@link TaskWatcher} does: rarely while
+     * its ETA is far, often near its end, never more often than every 5 seconds. Runs on one watcher shared by
+     * the whole JVM, created on first use with two daemon threads named {@code loraport-watcher-N} and default
+     * settings; for listeners, stores or many jobs, build your own {@link TaskWatcher}. Polls go through
+     * {@link #status(TaskId)} of this provider, so a decorated provider's retry and rate limiting apply.
+     *
+     * @param id the job id
+     * @param timeout how long to wait at most
+     * @return the terminal job: {@link TrainingStatus#READY}, {@link TrainingStatus#FAILED} or
+     *     {@link TrainingStatus#CANCELED}
+     * @throws TaskTimeoutException when the job is not terminal in time; it carries the job's {@link TaskRef}
+     * @throws TrainingProviderException when a poll fails with an error that cannot be retried, such as
+     *     {@link TaskNotFoundException}
+     * @throws java.util.concurrent.CancellationException when the calling thread is interrupted; its interrupt
+     *     flag is set again
+     * @since 0.1
+     */
+    default TrainingTask await(TaskId id, Duration timeout) {
+        return SharedWatcher.get().await(this, id, timeout);
     }
 
     /** Releases connections and threads. Calls after close may fail. */

@@ -1,0 +1,169 @@
+package dev.loraport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link TaskStore#file(Path)}: one ref per line, rewritten atomically on every change. */
+final class FileTaskStore implements TaskStore {
+
+    private static final Logger log = LoggerFactory.getLogger(FileTaskStore.class);
+
+    static final String HEADER = "# loraport task store v1";
+    static final String TRAILER = "# end ";
+
+    private final Path file;
+    private final Path temp;
+    private @Nullable Map<String, TaskRef> refs;
+
+    FileTaskStore(Path file) {
+        this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
+        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+    }
+
+    @Override
+    public synchronized void save(TaskRef ref) {
+        Objects.requireNonNull(ref, "ref == null");
+        Map<String, TaskRef> current = loaded();
+        TaskRef previous = current.put(InMemoryTaskStore.key(ref), ref);
+        if (!ref.equals(previous)) {
+            write(current);
+        }
+    }
+
+    @Override
+    public synchronized void remove(TaskRef ref) {
+        Map<String, TaskRef> current = loaded();
+        if (current.remove(InMemoryTaskStore.key(ref)) != null) {
+            write(current);
+        }
+    }
+
+    @Override
+    public synchronized List<TaskRef> load() {
+        refs = read();
+        return List.copyOf(refs.values());
+    }
+
+    private Map<String, TaskRef> loaded() {
+        Map<String, TaskRef> current = refs;
+        if (current == null) {
+            current = read();
+            refs = current;
+        }
+        return current;
+    }
+
+    private Map<String, TaskRef> read() {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (NoSuchFileException e) {
+            return new LinkedHashMap<>();
+        } catch (CharacterCodingException e) {
+            throw corrupt("is not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("task store " + file + " cannot be read", e);
+        }
+        String[] lines = text.split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
+            throw corrupt("line 1 is not the header '" + HEADER + "'", null);
+        }
+        // A complete file ends with the trailer and a newline, so the split leaves an empty last element.
+        int last = lines.length - 2;
+        if (last < 1 || !lines[lines.length - 1].isEmpty() || !lines[last].startsWith(TRAILER)) {
+            throw corrupt("has no trailer line '" + TRAILER + "<count>'; it looks truncated", null);
+        }
+        Map<String, TaskRef> out = new LinkedHashMap<>();
+        for (int i = 1; i < last; i++) {
+            try {
+                TaskRef ref = TaskRef.parse(lines[i]);
+                out.put(InMemoryTaskStore.key(ref), ref);
+            } catch (IllegalArgumentException e) {
+                throw corrupt("line " + (i + 1) + " is not a task ref: " + e.getMessage(), e);
+            }
+        }
+        String count = lines[last].substring(TRAILER.length());
+        if (!count.equals(Integer.toString(last - 1))) {
+            throw corrupt("the trailer counts " + count + " refs but the file holds " + (last - 1), null);
+        }
+        return out;
+    }
+
+    private UncheckedIOException corrupt(String what, @Nullable Throwable cause) {
+        return new UncheckedIOException(new IOException(
+                "task store " + file + " is corrupt: " + what + "; the file was left untouched", cause));
+    }
+
+    private void write(Map<String, TaskRef> current) {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (TaskRef ref : current.values()) {
+            sb.append(ref).append('\n');
+        }
+        sb.append(TRAILER).append(current.size()).append('\n');
+        ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            Path dir = file.getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            try (FileChannel ch = FileChannel.open(
+                    temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                log.warn("loraport: {} does not support atomic moves; replacing the task store non-atomically", dir);
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (dir != null) {
+                syncDirectory(dir);
+            }
+        } catch (IOException e) {
+            // The in-memory view is ahead of the file now; reread it on next use.
+            refs = null;
+            throw new UncheckedIOException("task store " + file + " cannot be written", e);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        // Makes the rename durable on POSIX file systems; not possible on every platform, hence best effort.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("loraport: cannot sync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TaskStore.file(" + file + ")";
+    }
+}

@@ -1,0 +1,244 @@
+package dev.loraport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/** One watched job: its handle, and the state the watcher keeps to report changes exactly once. */
+final class Watch implements WatchHandle {
+
+    final WatchGroup group;
+    final TaskRef ref;
+    private final TaskListener listener;
+    final long deadline;
+    final CompletableFuture<TrainingTask> future = new CompletableFuture<>();
+    private volatile @Nullable TrainingTask latest;
+
+    /** A {@link #listHint} for a job that a complete listing did not show. */
+    static final int NOT_LISTED = Integer.MAX_VALUE;
+
+    // Touched only by the group's polling thread, which handles one job at a time.
+    /** A {@link #listHint} for a job no listing has shown yet. */
+    static final int UNKNOWN_PAGE = -1;
+
+    /** The list page (from 0) where the job was last seen. */
+    int listHint = UNKNOWN_PAGE;
+
+    private @Nullable TrainingStatus reportedStatus;
+    private int reportedProgress = -1;
+    private long lastMovedAt;
+    private boolean stallReported;
+    private int errors;
+
+    // Guarded by the group's lock.
+    long seq;
+    long nextPollAt;
+    boolean queued;
+    boolean attached = true;
+
+    Watch(WatchGroup group, TaskRef ref, TaskListener listener, long now, long deadline) {
+        this.group = group;
+        this.ref = ref;
+        this.listener = listener;
+        this.deadline = deadline;
+        this.lastMovedAt = now;
+    }
+
+    @Override
+    public TaskRef ref() {
+        return ref;
+    }
+
+    @Override
+    public CompletableFuture<TrainingTask> result() {
+        return future;
+    }
+
+    @Override
+    public Optional<TrainingTask> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    @Override
+    public void cancel() {
+        future.cancel(false);
+    }
+
+    /** Reports what changed since the last observation, then schedules the next poll or ends the watch. */
+    void observe(TrainingTask task, long now) {
+        if (future.isDone()) {
+            return;
+        }
+        latest = task;
+        errors = 0;
+        TaskWatcher watcher = group.watcher;
+        TrainingStatus status = task.status();
+        boolean moved = false;
+        if (status != reportedStatus) {
+            if (status.isTerminal() || rank(status) > rank(reportedStatus)) {
+                TrainingStatus previous = reportedStatus;
+                reportedStatus = status;
+                moved = true;
+                deliverStatus(task, previous);
+            } else {
+                TaskWatcher.log()
+                        .debug(
+                                "loraport: {} task {} reported {} after {}; not reported as a change",
+                                ref.providerId(),
+                                ref.taskId(),
+                                status,
+                                reportedStatus);
+            }
+        }
+        OptionalInt progress = task.progressPercent();
+        if (progress.isPresent()) {
+            int p = progress.getAsInt();
+            if (p > reportedProgress) {
+                reportedProgress = p;
+                moved = true;
+                deliver(() -> listener.onProgress(task), "onProgress");
+            } else if (p < reportedProgress) {
+                TaskWatcher.log()
+                        .debug(
+                                "loraport: {} task {} reported progress {} after {}; not reported",
+                                ref.providerId(),
+                                ref.taskId(),
+                                p,
+                                reportedProgress);
+            }
+        }
+        if (status.isTerminal()) {
+            deliver(() -> listener.onTerminal(task), "onTerminal");
+            watcher.completed.increment();
+            end();
+            future.complete(task);
+            return;
+        }
+        if (moved) {
+            lastMovedAt = now;
+            stallReported = false;
+        } else if (!stallReported) {
+            long limit = (long) (watcher.expectedDuration(ref.providerId()).toMillis() * watcher.stallMultiple);
+            if (now - lastMovedAt >= limit) {
+                stallReported = true;
+                watcher.stalls.increment();
+                Instant since = Instant.ofEpochMilli(lastMovedAt);
+                deliver(() -> listener.onStalled(task, since), "onStalled");
+            }
+        }
+        group.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, watcher.nextDelay(this, task, now)), deadline));
+    }
+
+    /**
+     * Handles a failed poll.
+     *
+     * @return false when the provider rate-limited the call, so its other polls should wait too
+     */
+    boolean pollFailed(RuntimeException error, long now) {
+        if (future.isDone()) {
+            return true;
+        }
+        deliver(() -> listener.onError(ref, error), "onError");
+        if (!(error instanceof TrainingProviderException tpe) || !tpe.isRetryable()) {
+            fail(error);
+            return true;
+        }
+        TaskWatcher watcher = group.watcher;
+        watcher.retries.increment();
+        errors++;
+        long wait = watcher.backoff(errors);
+        boolean limited = error instanceof RateLimitedException;
+        if (limited) {
+            long asked = ((RateLimitedException) error)
+                    .retryAfter()
+                    .map(Duration::toMillis)
+                    .orElse(wait);
+            wait = Math.max(wait, asked);
+            group.pauseUntil(TaskWatcher.saturatedAdd(now, asked));
+        }
+        TaskWatcher.log()
+                .debug(
+                        "loraport: polling {} task {} failed ({}); retrying in {} ms",
+                        ref.providerId(),
+                        ref.taskId(),
+                        error.toString(),
+                        wait);
+        group.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, wait), deadline));
+        return !limited;
+    }
+
+    void timeOut() {
+        if (future.isDone()) {
+            return;
+        }
+        group.watcher.failed.increment();
+        end();
+        future.completeExceptionally(new TaskTimeoutException(ref, Instant.ofEpochMilli(deadline), latest));
+    }
+
+    void fail(RuntimeException error) {
+        group.watcher.failed.increment();
+        end();
+        future.completeExceptionally(error);
+    }
+
+    /** Stops polling and forgets the job in the store, before the future completes. */
+    private void end() {
+        if (group.detach(this)) {
+            forget();
+        }
+    }
+
+    /** Called when someone else completed or cancelled the future. */
+    void endedElsewhere() {
+        if (group.detach(this) && !group.isClosed()) {
+            forget();
+        }
+        group.watcher.pruneIfEmpty(group);
+    }
+
+    private void forget() {
+        TaskStore store = group.watcher.store;
+        if (store != null) {
+            try {
+                store.remove(ref);
+            } catch (RuntimeException e) {
+                TaskWatcher.log().warn("loraport: cannot remove {} from {}", ref, store, e);
+            }
+        }
+    }
+
+    private void deliverStatus(TrainingTask task, @Nullable TrainingStatus previous) {
+        deliver(() -> listener.onStatus(task, previous), "onStatus");
+    }
+
+    private void deliver(Runnable call, String method) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            TaskWatcher.log().warn("loraport: listener {} for {} threw; ignored", method, ref, e);
+        }
+    }
+
+    /** Non-terminal statuses in the order a job goes through them; UNKNOWN never counts as progress. */
+    private static int rank(@Nullable TrainingStatus s) {
+        if (s == null) {
+            return -2;
+        }
+        return switch (s) {
+            case UNKNOWN -> -1;
+            case QUEUED -> 0;
+            case TRAINING -> 1;
+            case DEPLOYING -> 2;
+            case READY, FAILED, CANCELED -> 3;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "WatchHandle{" + ref + "}";
+    }
+}

@@ -1,0 +1,410 @@
+package dev.loraport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The watched jobs of one provider instance. One timer per group, never per job: each tick polls the jobs
+ * that are due, one call at a time, then re-arms the timer for the earliest next poll.
+ */
+final class WatchGroup {
+
+    private static final Comparator<Watch> BY_NEXT_POLL =
+            Comparator.comparingLong((Watch w) -> w.nextPollAt).thenComparingLong(w -> w.seq);
+
+    final TaskWatcher watcher;
+    final TrainingProvider provider;
+    private final String providerId;
+    private final boolean listable;
+
+    // Guarded by this.
+    private final TreeSet<Watch> queue = new TreeSet<>(BY_NEXT_POLL);
+    private final Map<TaskId, List<Watch>> byId = new HashMap<>();
+    private int size;
+    private long seq;
+    private TaskWatcher.@Nullable Cancellable timer;
+    private long timerAt;
+    private boolean running;
+    private boolean closed;
+    private boolean listUnsupported;
+    private long notBefore;
+
+    // Touched only by the polling thread.
+    private int listErrors;
+
+    WatchGroup(TaskWatcher watcher, TrainingProvider provider) {
+        this.watcher = watcher;
+        this.provider = provider;
+        ProviderInfo info = provider.info();
+        this.providerId = info.id();
+        this.listable = info.capabilities().listIncludesStatus();
+    }
+
+    synchronized void add(Watch w, long now) {
+        w.seq = seq++;
+        w.nextPollAt = now;
+        w.queued = queue.add(w);
+        byId.merge(w.ref.taskId(), List.of(w), WatchGroup::concat);
+        size++;
+        watcher.watched.incrementAndGet();
+        ensureScheduled(now);
+    }
+
+    /** Removes a job; returns false when it was already gone. */
+    synchronized boolean detach(Watch w) {
+        if (!w.attached) {
+            return false;
+        }
+        w.attached = false;
+        if (w.queued) {
+            queue.remove(w);
+            w.queued = false;
+        }
+        List<Watch> same = byId.get(w.ref.taskId());
+        if (same != null) {
+            List<Watch> rest = new ArrayList<>(same);
+            rest.remove(w);
+            if (rest.isEmpty()) {
+                byId.remove(w.ref.taskId());
+            } else {
+                byId.put(w.ref.taskId(), List.copyOf(rest));
+            }
+        }
+        size--;
+        watcher.watched.decrementAndGet();
+        return true;
+    }
+
+    synchronized void reschedule(Watch w, long at) {
+        if (!w.attached) {
+            return;
+        }
+        if (w.queued) {
+            queue.remove(w);
+            w.nextPollAt = at;
+            queue.add(w);
+            ensureScheduled(watcher.nowMillis());
+        } else {
+            // Taken out by the running tick, which puts it back when done.
+            w.nextPollAt = at;
+        }
+    }
+
+    synchronized void pauseUntil(long at) {
+        notBefore = Math.max(notBefore, at);
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the group retired when it has no job and no running tick; the watcher then drops it. */
+    synchronized boolean retireIfIdle() {
+        if (size > 0 || running) {
+            return false;
+        }
+        closed = true;
+        cancelTimer();
+        return true;
+    }
+
+    void close() {
+        List<Watch> open = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            cancelTimer();
+            for (List<Watch> ws : byId.values()) {
+                open.addAll(ws);
+            }
+        }
+        for (Watch w : open) {
+            detach(w);
+        }
+        for (Watch w : open) {
+            w.future.completeExceptionally(new CancellationException("TaskWatcher closed"));
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void ensureScheduled(long now) {
+        if (closed || running || queue.isEmpty()) {
+            return;
+        }
+        long at = Math.max(queue.first().nextPollAt, notBefore);
+        if (timer != null && timerAt <= at) {
+            return;
+        }
+        cancelTimer();
+        timerAt = at;
+        timer = watcher.scheduler.schedule(Duration.ofMillis(Math.max(0, at - now)), this::tick);
+    }
+
+    void tick() {
+        List<Watch> due = new ArrayList<>();
+        List<Watch> soon = new ArrayList<>();
+        long now;
+        synchronized (this) {
+            // A stale timer may fire after a newer one was armed; ticks are idempotent, so that only costs a look.
+            timer = null;
+            if (closed || running) {
+                return;
+            }
+            running = true;
+            now = watcher.nowMillis();
+            if (now >= notBefore) {
+                while (!queue.isEmpty() && queue.first().nextPollAt <= now) {
+                    Watch w = queue.pollFirst();
+                    w.queued = false;
+                    due.add(w);
+                }
+                if (!due.isEmpty() && batchable()) {
+                    // Jobs due within the floor may ride along on the same list pages instead of costing a
+                    // listing of their own a moment later; they are not polled by status now.
+                    long horizon = TaskWatcher.saturatedAdd(now, watcher.floorMillis);
+                    for (Watch w : queue) {
+                        if (w.nextPollAt > horizon) {
+                            break;
+                        }
+                        soon.add(w);
+                    }
+                }
+            }
+        }
+        try {
+            refresh(due, soon, now);
+        } catch (RuntimeException | Error e) {
+            TaskWatcher.log().error("loraport: refreshing {} jobs failed unexpectedly; retrying later", providerId, e);
+            for (Watch w : due) {
+                reschedule(w, now + watcher.floorMillis);
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+        } finally {
+            synchronized (this) {
+                running = false;
+                for (Watch w : due) {
+                    if (w.attached && !w.queued) {
+                        w.queued = queue.add(w);
+                    }
+                }
+                ensureScheduled(watcher.nowMillis());
+            }
+            watcher.pruneIfEmpty(this);
+        }
+    }
+
+    private void refresh(List<Watch> due, List<Watch> soon, long now) {
+        List<Watch> live = new ArrayList<>(due.size());
+        for (Watch w : due) {
+            if (!w.future.isDone()) {
+                live.add(w);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        List<Watch> rest = batchable() ? refreshByList(live, soon) : live;
+        for (Watch w : rest) {
+            if (w.future.isDone()) {
+                continue;
+            }
+            if (!pollStatus(w)) {
+                // Rate-limited: the others stay due and wait for the pause to end.
+                break;
+            }
+        }
+        // A job at its deadline gets one last poll above, so one that just finished is not reported late.
+        for (Watch w : live) {
+            if (now >= w.deadline) {
+                w.timeOut();
+            }
+        }
+    }
+
+    private synchronized boolean batchable() {
+        return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
+    }
+
+    private boolean pollStatus(Watch w) {
+        watcher.statusCalls.increment();
+        TrainingTask task;
+        try {
+            task = provider.status(w.ref.taskId());
+        } catch (RuntimeException e) {
+            return w.pollFailed(e, watcher.nowMillis());
+        }
+        w.observe(task, watcher.nowMillis());
+        return true;
+    }
+
+    /**
+     * How many list pages are worth reading for these jobs: the largest page index {@code p} such that at least
+     * {@code p + 1} of the jobs were last seen on pages {@code 0..p}, so that every page read replaces at least
+     * one status call on average.
+     *
+     * @return the last page index to read, or -1 when status calls are cheaper
+     */
+    static int pagesWorthReading(int[] hints, int maxPages, int pageSize) {
+        int[] sorted = hints.clone();
+        // Jobs never listed yet are assumed to fill the first pages, newest first, as services list them.
+        int unknown = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i] == Watch.UNKNOWN_PAGE) {
+                sorted[i] = unknown++ / pageSize;
+            }
+        }
+        Arrays.sort(sorted);
+        int last = -1;
+        for (int i = 0; i < sorted.length && sorted[i] < maxPages; i++) {
+            if (i >= sorted[i]) {
+                last = Math.max(last, sorted[i]);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Refreshes jobs from list pages, reading from the first page on as far as {@link #pagesWorthReading} allows.
+     * Every watched job a page shows is refreshed, due or not.
+     *
+     * @param due jobs that must be refreshed now
+     * @param soon jobs due shortly, refreshed if the pages read show them
+     * @return the due jobs the listing did not show, to be polled one by one
+     */
+    private List<Watch> refreshByList(List<Watch> due, List<Watch> soon) {
+        int[] hints = new int[due.size() + soon.size()];
+        for (int i = 0; i < due.size(); i++) {
+            hints[i] = due.get(i).listHint;
+        }
+        for (int i = 0; i < soon.size(); i++) {
+            hints[due.size() + i] = soon.get(i).listHint;
+        }
+        int lastPage = pagesWorthReading(hints, watcher.maxListPages, watcher.listPageSize);
+        if (lastPage < 0) {
+            return due;
+        }
+        Set<TaskId> wanted = new HashSet<>();
+        for (Watch w : due) {
+            if (w.listHint <= lastPage) {
+                wanted.add(w.ref.taskId());
+            }
+        }
+        Set<TaskId> seenIds = new HashSet<>();
+        Set<String> cursors = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        boolean exhausted = false;
+        try {
+            do {
+                watcher.listCalls.increment();
+                Page<TrainingTask> page = provider.list(
+                        cursor == null
+                                ? PageRequest.first(watcher.listPageSize)
+                                : PageRequest.after(cursor, watcher.listPageSize));
+                long seen = watcher.nowMillis();
+                for (TrainingTask task : page.items()) {
+                    List<Watch> ws;
+                    synchronized (this) {
+                        ws = byId.get(task.id());
+                    }
+                    if (ws != null) {
+                        wanted.remove(task.id());
+                        seenIds.add(task.id());
+                        for (Watch w : ws) {
+                            w.listHint = pages;
+                            w.observe(task, seen);
+                        }
+                    }
+                }
+                pages++;
+                cursor = page.nextCursor();
+                if (cursor != null && !cursors.add(cursor)) {
+                    // A cursor seen twice would loop forever; the rest is polled by status.
+                    cursor = null;
+                }
+                exhausted = cursor == null;
+            } while (!exhausted && !wanted.isEmpty() && pages <= lastPage);
+            listErrors = 0;
+        } catch (UnsupportedCapabilityException e) {
+            synchronized (this) {
+                listUnsupported = true;
+            }
+            TaskWatcher.log().info("loraport: {} cannot list jobs; polling them one by one", providerId);
+        } catch (TrainingProviderException e) {
+            if (e.isRetryable()) {
+                return listFailed(e, due, seenIds);
+            }
+            // The status calls that follow report this error per job, with the job's own operation.
+            TaskWatcher.log().debug("loraport: listing {} jobs failed; polling them one by one", providerId, e);
+        }
+        // Where the listing did not show a job, remember how far it looked, so the next refresh weighs it right.
+        int notFound = exhausted ? Watch.NOT_LISTED : pages;
+        List<Watch> rest = new ArrayList<>();
+        for (Watch w : due) {
+            if (!seenIds.contains(w.ref.taskId())) {
+                if (pages > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                    w.listHint = notFound;
+                }
+                if (!w.future.isDone()) {
+                    rest.add(w);
+                }
+            }
+        }
+        for (Watch w : soon) {
+            if (!seenIds.contains(w.ref.taskId())
+                    && pages > 0
+                    && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                w.listHint = notFound;
+            }
+        }
+        return rest;
+    }
+
+    private List<Watch> listFailed(TrainingProviderException e, List<Watch> due, Set<TaskId> seen) {
+        long now = watcher.nowMillis();
+        watcher.retries.increment();
+        listErrors++;
+        long wait = watcher.backoff(listErrors);
+        if (e instanceof RateLimitedException rl) {
+            long asked = rl.retryAfter().map(Duration::toMillis).orElse(wait);
+            wait = Math.max(wait, asked);
+            pauseUntil(TaskWatcher.saturatedAdd(now, asked));
+        }
+        TaskWatcher.log()
+                .debug("loraport: listing {} jobs failed ({}); retrying in {} ms", providerId, e.toString(), wait);
+        for (Watch w : due) {
+            if (!seen.contains(w.ref.taskId())) {
+                reschedule(w, Math.min(TaskWatcher.saturatedAdd(now, wait), w.deadline));
+            }
+        }
+        return List.of();
+    }
+
+    private static List<Watch> concat(List<Watch> a, List<Watch> b) {
+        List<Watch> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return "WatchGroup{" + providerId + "}";
+    }
+}

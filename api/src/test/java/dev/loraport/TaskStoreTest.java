@@ -1,0 +1,125 @@
+package dev.loraport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskStoreTest {
+
+    private static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");
+    private static final TaskRef A = new TaskRef("novita", TaskId.of("a:1"), "ref one", AT);
+    private static final TaskRef B = TaskRef.of("stablediffusionapi", TaskId.of("b"), AT);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileStoreKeepsRefsAcrossInstances() {
+        Path file = dir.resolve("nested/jobs.txt");
+        TaskStore store = TaskStore.file(file);
+
+        store.save(A);
+        store.save(B);
+        store.remove(TaskRef.of("stablediffusionapi", TaskId.of("b"), AT.plusSeconds(1)));
+
+        assertThat(TaskStore.file(file).load()).containsExactly(A);
+        assertThat(Files.exists(dir.resolve("nested/jobs.txt.tmp"))).isFalse();
+    }
+
+    @Test
+    void savingTheSameJobReplacesItsRef() {
+        TaskStore store = TaskStore.file(dir.resolve("jobs.txt"));
+        store.save(A);
+
+        TaskRef newer = new TaskRef("novita", TaskId.of("a:1"), "renamed", AT);
+        store.save(newer);
+
+        assertThat(TaskStore.file(dir.resolve("jobs.txt")).load()).containsExactly(newer);
+    }
+
+    @Test
+    void aMissingFileIsAnEmptyStore() {
+        assertThat(TaskStore.file(dir.resolve("none.txt")).load()).isEmpty();
+    }
+
+    @Test
+    void aLeftoverTempFileFromACrashIsIgnoredAndOverwritten() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        TaskStore.file(file).save(A);
+        // A crash mid-write leaves a half-written temp file beside the intact store.
+        Files.write(dir.resolve("jobs.txt.tmp"), new byte[] {'#', ' ', 'l', 'o', 0, (byte) 0xff});
+
+        TaskStore reopened = TaskStore.file(file);
+        assertThat(reopened.load()).containsExactly(A);
+        reopened.save(B);
+
+        assertThat(TaskStore.file(file).load()).containsExactly(A, B);
+        assertThat(Files.exists(dir.resolve("jobs.txt.tmp"))).isFalse();
+    }
+
+    @Test
+    void aTruncatedStoreIsReportedAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        TaskStore.file(file).save(A);
+        TaskStore.file(file).save(B);
+        String full = Files.readString(file);
+        String truncated = full.substring(0, full.length() - 10);
+        Files.writeString(file, truncated);
+
+        TaskStore reopened = TaskStore.file(file);
+        assertThatThrownBy(reopened::load)
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("jobs.txt")
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() -> reopened.save(A)).isInstanceOf(UncheckedIOException.class);
+        assertThat(Files.readString(file)).isEqualTo(truncated);
+    }
+
+    @Test
+    void aCorruptLineIsReportedWithItsNumber() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        Files.writeString(file, FileTaskStore.HEADER + "\n" + A + "\nnot a ref\n" + FileTaskStore.TRAILER + "2\n");
+
+        assertThatThrownBy(() -> TaskStore.file(file).load())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void aWrongCountIsReported() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        Files.writeString(file, FileTaskStore.HEADER + "\n" + A + "\n" + FileTaskStore.TRAILER + "2\n");
+
+        assertThatThrownBy(() -> TaskStore.file(file).load())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("counts 2");
+    }
+
+    @Test
+    void aFileThatIsNotAStoreIsReported() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        Files.write(file, "{\"jobs\": []}".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> TaskStore.file(file).load())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("header");
+    }
+
+    @Test
+    void inMemoryStoreKeepsRefsInSaveOrder() {
+        TaskStore store = TaskStore.inMemory();
+        store.save(B);
+        store.save(A);
+        store.remove(A);
+        store.save(A);
+
+        assertThat(store.load()).containsExactly(B, A);
+    }
+}

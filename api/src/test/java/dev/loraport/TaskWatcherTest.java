@@ -1,0 +1,574 @@
+package dev.loraport;
+
+import static dev.loraport.ScriptedProvider.snap;
+import static dev.loraport.ScriptedProvider.steps;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TaskWatcherTest {
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final TaskStore store = TaskStore.inMemory();
+    private final TaskWatcher watcher = TaskWatcher.builder()
+            .scheduler(clock)
+            .random(new Random(42))
+            .store(store)
+            .build();
+
+    @AfterEach
+    void tearDown() {
+        watcher.close();
+    }
+
+    /** Records listener calls as readable lines. */
+    static final class Recorder implements TaskListener {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onProgress(TrainingTask task) {
+            events.add("progress " + task.progressPercent().getAsInt());
+        }
+
+        @Override
+        public void onStatus(TrainingTask task, @Nullable TrainingStatus previous) {
+            events.add("status " + previous + "->" + task.status());
+        }
+
+        @Override
+        public void onTerminal(TrainingTask task) {
+            events.add("terminal " + task.status());
+        }
+
+        @Override
+        public void onStalled(TrainingTask task, Instant since) {
+            events.add("stalled since " + since);
+        }
+
+        @Override
+        public void onError(TaskRef ref, RuntimeException error) {
+            events.add("error " + error.getClass().getSimpleName());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TrainingStatus.class,
+            names = {"READY", "FAILED", "CANCELED"})
+    void completesNormallyOnEveryTerminalStatus(TrainingStatus terminal) {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job(
+                "job-1",
+                steps(Duration.ZERO, snap(TrainingStatus.TRAINING, 10), Duration.ofMinutes(3), snap(terminal, null)));
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(handle.result()).isCompleted();
+        assertThat(handle.result().join().status()).isEqualTo(terminal);
+        assertThat(handle.latest()).map(TrainingTask::status).contains(terminal);
+        assertThat(store.load()).isEmpty();
+        assertThat(watcher.stats().watched()).isZero();
+        assertThat(watcher.stats().completed()).isEqualTo(1);
+        assertThat(clock.pending()).as("no timer left").isZero();
+    }
+
+    @Test
+    void deadlineCompletesExceptionallyWithTheRef() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job("slow", steps(Duration.ZERO, snap(TrainingStatus.TRAINING, 5)));
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                TaskWatcher.WatchOptions.builder()
+                        .timeout(Duration.ofMinutes(10))
+                        .clientReference("lp-1")
+                        .build());
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(handle.result()).isNotDone();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> handle.result().join())
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(TaskTimeoutException.class, e -> {
+                    assertThat(e.ref().taskId()).isEqualTo(id);
+                    assertThat(e.ref().clientReference()).isEqualTo("lp-1");
+                    assertThat(e.lastSeen()).map(TrainingTask::status).contains(TrainingStatus.TRAINING);
+                });
+        assertThat(watcher.stats().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatEndsAtItsDeadlineGetsALastPollAndCompletesNormally() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job(
+                "edge",
+                steps(
+                        Duration.ZERO,
+                        snap(TrainingStatus.TRAINING, 5),
+                        Duration.ofMinutes(10),
+                        snap(TrainingStatus.READY, 100)));
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                TaskWatcher.WatchOptions.builder()
+                        .timeout(Duration.ofMinutes(10))
+                        .build());
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+    }
+
+    @Test
+    void nonRetryableErrorEndsTheWatchWithThatError() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        Recorder recorder = new Recorder();
+
+        WatchHandle handle = watcher.watch(provider, TaskId.of("ghost"), recorder);
+        clock.runDue();
+
+        assertThatThrownBy(() -> handle.result().join()).cause().isInstanceOf(TaskNotFoundException.class);
+        assertThat(provider.statusCalls).isEqualTo(1);
+        assertThat(recorder.events).containsExactly("error TaskNotFoundException");
+        clock.advance(Duration.ofHours(1));
+        assertThat(provider.statusCalls).as("no poll after the end").isEqualTo(1);
+    }
+
+    @Test
+    void retryableErrorsAreRetriedAndRateLimitWaitsForRetryAfter() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(2), true);
+        provider.failNextStatus(new ProviderUnavailableException("fake", "status", "HTTP 503", 503, null, null));
+        provider.failNextStatus(
+                new RateLimitedException("fake", "status", "slow down", 429, null, Duration.ofSeconds(90), null));
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+        assertThat(watcher.stats().retries()).isEqualTo(2);
+        List<Instant> calls = provider.statusCallTimes(id);
+        Instant limited = calls.get(1);
+        assertThat(calls.get(2)).isAfterOrEqualTo(limited.plusSeconds(90));
+    }
+
+    @Test
+    void aRateLimitStormSlowsPollingAndNothingFails() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        for (int i = 0; i < 20; i++) {
+            provider.failNextStatus(new RateLimitedException("fake", "status", "slow down", 429, null, null, null));
+        }
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+        List<Instant> calls = provider.statusCallTimes(id);
+        // Exponential back-off from the floor reaches the 5 min ceiling after a few errors.
+        Duration storm = Duration.between(calls.get(0), calls.get(20));
+        assertThat(storm).isGreaterThan(Duration.ofMinutes(60));
+        assertThat(watcher.stats().retries()).isEqualTo(20);
+    }
+
+    @Test
+    void listenerSeesEachChangeOnceInOrderAndNeverBackwards() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job(
+                "job",
+                steps(
+                        Duration.ZERO,
+                        snap(TrainingStatus.QUEUED, null),
+                        Duration.ofSeconds(60),
+                        snap(TrainingStatus.TRAINING, 40),
+                        Duration.ofSeconds(120),
+                        snap(TrainingStatus.QUEUED, 35),
+                        Duration.ofSeconds(180),
+                        snap(TrainingStatus.TRAINING, 35),
+                        Duration.ofSeconds(240),
+                        snap(TrainingStatus.TRAINING, 60),
+                        Duration.ofSeconds(300),
+                        snap(TrainingStatus.DEPLOYING, 100),
+                        Duration.ofSeconds(360),
+                        snap(TrainingStatus.READY, 100)));
+        Recorder recorder = new Recorder();
+        TaskWatcher dense = TaskWatcher.builder()
+                .scheduler(clock)
+                .maxPollInterval(Duration.ofSeconds(5))
+                .build();
+
+        WatchHandle handle = dense.watch(provider, id, recorder);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result()).isCompleted();
+        assertThat(recorder.events)
+                .containsExactly(
+                        "status null->QUEUED",
+                        "status QUEUED->TRAINING",
+                        "progress 40",
+                        "progress 60",
+                        "status TRAINING->DEPLOYING",
+                        "progress 100",
+                        "status DEPLOYING->READY",
+                        "terminal READY");
+        dense.close();
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheWatch() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(5), true);
+
+        WatchHandle handle = watcher.watch(provider, id, new TaskListener() {
+            @Override
+            public void onProgress(TrainingTask task) {
+                throw new IllegalStateException("listener bug");
+            }
+        });
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+    }
+
+    @Test
+    void etaAwarePollingPollsFarLessThanAFixedPollerAndSeesTheEndSoon() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        Instant start = clock.now();
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        Instant[] seen = new Instant[1];
+
+        WatchHandle handle = watcher.watch(provider, id);
+        handle.result().thenRun(() -> seen[0] = clock.now());
+        clock.advance(Duration.ofMinutes(30));
+
+        int fixedPollerCalls = (int) (Duration.ofMinutes(10).toSeconds() / 5);
+        assertThat(provider.statusCalls).isLessThan(fixedPollerCalls / 4);
+        assertThat(Duration.between(start.plus(Duration.ofMinutes(10)), seen[0]))
+                .isLessThanOrEqualTo(Duration.ofMillis(5500));
+    }
+
+    @Test
+    void withoutEtaOrProgressPollingFollowsTheExpectedDuration() {
+        ScriptedProvider provider = new ScriptedProvider("blind", clock, false);
+        TaskId id = provider.job(
+                "job",
+                steps(
+                        Duration.ZERO,
+                        snap(TrainingStatus.TRAINING, null),
+                        Duration.ofMinutes(8),
+                        snap(TrainingStatus.READY, null)));
+        TaskWatcher tuned = TaskWatcher.builder()
+                .scheduler(clock)
+                .random(new Random(1))
+                .expectedDuration("blind", Duration.ofMinutes(8))
+                .build();
+
+        WatchHandle handle = tuned.watch(provider, id);
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(handle.result()).isCompleted();
+        assertThat(provider.statusCalls).isBetween(3, 20);
+        tuned.close();
+    }
+
+    @Test
+    void batchedRefreshUsesListPagesInsteadOfStatusCalls() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        ScriptedProvider plain = new ScriptedProvider("plain", clock, false);
+        List<WatchHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            handles.add(watcher.watch(provider, provider.linearJob("job-" + i, Duration.ofMinutes(10), true)));
+            handles.add(watcher.watch(plain, plain.linearJob("job-" + i, Duration.ofMinutes(10), true)));
+        }
+
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(handles).allSatisfy(h -> assertThat(h.result()).isCompleted());
+        assertThat(provider.statusCalls).isZero();
+        assertThat(provider.listCalls).isPositive().isLessThan(plain.statusCalls / 3);
+        assertThat(watcher.stats().listCalls()).isEqualTo(provider.listCalls);
+    }
+
+    @Test
+    void batchedRefreshReadsSeveralPagesWhenTheyPayOff() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        for (int i = 0; i < 6; i++) {
+            provider.linearJob("job-" + i, Duration.ofMinutes(10), true);
+        }
+        TaskWatcher paged =
+                TaskWatcher.builder().scheduler(clock).jitter(0).listPageSize(2).build();
+        List<WatchHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            handles.add(paged.watch(provider, TaskId.of("job-" + i)));
+        }
+
+        clock.runDue();
+
+        // Six new jobs fill three pages of two: three list calls replace six status calls.
+        assertThat(provider.listCalls).isEqualTo(3);
+        assertThat(provider.statusCalls).isZero();
+        assertThat(handles).allSatisfy(h -> assertThat(h.latest()).isPresent());
+        paged.close();
+    }
+
+    @Test
+    void pagesAreReadOnlyWhileEachReplacesAStatusCall() {
+        assertThat(WatchGroup.pagesWorthReading(new int[] {0}, 100, 100)).isZero();
+        assertThat(WatchGroup.pagesWorthReading(new int[] {3}, 100, 100)).isEqualTo(-1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {0, 1, 5}, 100, 100)).isEqualTo(1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 100, 100)).isEqualTo(2);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 2, 100)).isEqualTo(-1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {-1, -1, -1, 1}, 100, 2))
+                .isEqualTo(1);
+        assertThat(WatchGroup.pagesWorthReading(new int[] {Watch.NOT_LISTED, 0}, 100, 100))
+                .isZero();
+    }
+
+    @Test
+    void batchedRefreshFallsBackToStatusForJobsTheListingMisses() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        TaskId a = provider.linearJob("a", Duration.ofMinutes(10), true);
+        TaskId b = provider.linearJob("b", Duration.ofMinutes(10), true);
+        TaskId hidden = provider.linearJob("hidden", Duration.ofMinutes(10), true);
+        provider.hideFromList(hidden);
+
+        WatchHandle ha = watcher.watch(provider, a);
+        WatchHandle hb = watcher.watch(provider, b);
+        WatchHandle hh = watcher.watch(provider, hidden);
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(List.of(ha, hb, hh)).allSatisfy(h -> assertThat(h.result()).isCompleted());
+        assertThat(provider.statusCallTimes(a)).isEmpty();
+        assertThat(provider.statusCallTimes(b)).isEmpty();
+        assertThat(provider.statusCallTimes(hidden)).isNotEmpty();
+        assertThat(provider.statusCalls)
+                .isEqualTo(provider.statusCallTimes(hidden).size());
+    }
+
+    @Test
+    void aSingleJobOnAListingProviderUsesStatusCalls() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        TaskId a = provider.linearJob("a", Duration.ofMinutes(10), true);
+
+        watcher.watch(provider, a);
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(provider.listCalls).isZero();
+        assertThat(provider.statusCalls).isPositive();
+    }
+
+    @Test
+    void aStalledJobIsReportedOnceAndKeptWatched() {
+        ScriptedProvider provider = new ScriptedProvider("stuck", clock, false);
+        TaskId id = provider.job("job", steps(Duration.ZERO, snap(TrainingStatus.TRAINING, 10)));
+        Recorder recorder = new Recorder();
+        TaskWatcher tuned = TaskWatcher.builder()
+                .scheduler(clock)
+                .expectedDuration("stuck", Duration.ofMinutes(10))
+                .build();
+
+        WatchHandle handle = tuned.watch(provider, id, recorder);
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(recorder.events).noneMatch(e -> e.startsWith("stalled"));
+        clock.advance(Duration.ofHours(3));
+
+        assertThat(recorder.events.stream().filter(e -> e.startsWith("stalled")))
+                .containsExactly("stalled since 2026-11-24T10:00:00Z");
+        assertThat(handle.result()).isNotDone();
+        assertThat(tuned.stats().stalls()).isEqualTo(1);
+        tuned.close();
+    }
+
+    @Test
+    void cancellingTheHandleStopsPollingButNotTheJob() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(1));
+        int calls = provider.statusCalls;
+        handle.cancel();
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(handle.result()).isCancelled();
+        assertThat(provider.statusCalls).isEqualTo(calls);
+        assertThat(store.load()).isEmpty();
+        assertThat(watcher.stats().watched()).isZero();
+    }
+
+    @Test
+    void theStoreHoldsRefsWhileJobsAreWatched() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job:1", Duration.ofMinutes(10), true);
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                TaskWatcher.WatchOptions.builder().clientReference("mine").build());
+
+        assertThat(store.load()).containsExactly(handle.ref());
+        assertThat(handle.ref().clientReference()).isEqualTo("mine");
+        assertThat(watcher.stats().watched()).isEqualTo(1);
+    }
+
+    @Test
+    void resumeAfterARestartCompletesEveryStoredJob() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        for (int i = 0; i < 3; i++) {
+            watcher.watch(provider, provider.linearJob("job-" + i, Duration.ofMinutes(10 + i), true));
+        }
+        clock.advance(Duration.ofMinutes(2));
+        watcher.close();
+        assertThat(store.load()).hasSize(3);
+
+        TaskWatcher restarted =
+                TaskWatcher.builder().scheduler(clock).store(store).build();
+        List<WatchHandle> handles = restarted.resume(store.load(), Map.of("fake", provider)::get);
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(handles)
+                .hasSize(3)
+                .allSatisfy(h -> assertThat(h.result().join().status()).isEqualTo(TrainingStatus.READY));
+        assertThat(handles.get(0).ref().createdAt()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
+        assertThat(store.load()).isEmpty();
+        restarted.close();
+    }
+
+    @Test
+    void resumeRejectsUnknownProvidersBeforeWatchingAnything() {
+        List<TaskRef> refs = List.of(
+                TaskRef.of("fake", TaskId.of("a"), clock.now()), TaskRef.of("gone", TaskId.of("b"), clock.now()));
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+
+        assertThatThrownBy(() -> watcher.resume(refs, Map.of("fake", provider)::get))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[gone]");
+        assertThat(watcher.stats().watched()).isZero();
+    }
+
+    @Test
+    void closeCancelsPendingWatchesAndKeepsTheirRefs() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        WatchHandle handle = watcher.watch(provider, provider.linearJob("job", Duration.ofMinutes(10), true));
+
+        watcher.close();
+
+        assertThat(handle.result()).isCompletedExceptionally();
+        assertThatThrownBy(() -> handle.result().join()).isInstanceOf(CancellationException.class);
+        assertThat(store.load()).hasSize(1);
+        assertThat(clock.pending()).isZero();
+        assertThatThrownBy(() -> watcher.watch(provider, TaskId.of("x"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closeStopsTheDefaultSchedulerThreads() throws Exception {
+        java.util.Set<Thread> before = watcherThreads();
+        TaskWatcher real = TaskWatcher.builder().threads(2).build();
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job("job", steps(Duration.ZERO, snap(TrainingStatus.READY, 100)));
+        assertThat(real.watch(provider, id)
+                        .result()
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .status())
+                .isEqualTo(TrainingStatus.READY);
+        java.util.Set<Thread> started = watcherThreads();
+        started.removeAll(before);
+        assertThat(started)
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+
+        real.close();
+
+        for (Thread t : started) {
+            t.join(5000);
+        }
+        assertThat(started).noneMatch(Thread::isAlive);
+    }
+
+    private static java.util.Set<Thread> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("loraport-watcher-"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    @Test
+    void tenThousandJobsOnTwoProvidersAllComplete() {
+        ScriptedProvider plain = new ScriptedProvider("plain", clock, false);
+        ScriptedProvider lister = new ScriptedProvider("lister", clock, true);
+        int jobs = 10_000;
+        List<CompletableFuture<TrainingTask>> results = new ArrayList<>(jobs);
+        for (int i = 0; i < jobs; i++) {
+            ScriptedProvider p = i % 2 == 0 ? plain : lister;
+            TaskId id = p.linearJob("job-" + i, Duration.ofSeconds(600 + i % 600), true);
+            results.add(watcher.watch(p, id).result());
+        }
+        assertThat(watcher.stats().watched()).isEqualTo(jobs);
+
+        clock.advance(Duration.ofMinutes(40));
+        System.out.printf(
+                "10000 jobs: %s; plain provider %d status calls, listing provider %d list + %d status calls%n",
+                watcher.stats(), plain.statusCalls, lister.listCalls, lister.statusCalls);
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isCompleted());
+        assertThat(watcher.stats().watched()).isZero();
+        assertThat(lister.statusCalls + lister.listCalls)
+                .as("the listing provider is refreshed by pages")
+                .isLessThan(plain.statusCalls / 4);
+    }
+
+    @Test
+    void aThousandJobsPollFarLessThanAFixedPoller() {
+        ScriptedProvider provider = new ScriptedProvider("bulk", clock, false);
+        Random durations = new Random(3);
+        Instant start = clock.now();
+        int jobs = 1000;
+        long[] ends = new long[jobs];
+        long[] delays = new long[jobs];
+        for (int i = 0; i < jobs; i++) {
+            Duration total = Duration.ofSeconds(300 + durations.nextInt(1500));
+            ends[i] = start.plus(total).toEpochMilli();
+            TaskId id = provider.linearJob("job-" + i, total, true);
+            int index = i;
+            watcher.watch(provider, id)
+                    .result()
+                    .thenRun(() -> delays[index] = clock.now().toEpochMilli() - ends[index]);
+        }
+
+        clock.advance(Duration.ofHours(1));
+
+        assertThat(watcher.stats().completed()).isEqualTo(jobs);
+        long fixedPollerCalls = 0;
+        for (long end : ends) {
+            fixedPollerCalls += (end - start.toEpochMilli()) / 5000 + 1;
+        }
+        double perJob = (double) provider.statusCalls / jobs;
+        long[] sorted = delays.clone();
+        java.util.Arrays.sort(sorted);
+        long p50 = sorted[jobs / 2];
+        long p99 = sorted[jobs * 99 / 100];
+        System.out.printf(
+                "1000 jobs: %.1f calls per job (fixed 5 s poller: %.1f), completion seen after p50 %d ms, p99 %d ms,"
+                        + " scheduler threads 0 (virtual time)%n",
+                perJob, (double) fixedPollerCalls / jobs, p50, p99);
+        assertThat(perJob).isLessThan(fixedPollerCalls / (double) jobs / 5);
+        assertThat(p99).isLessThanOrEqualTo(5500);
+    }
+}
