@@ -1,0 +1,147 @@
+package dev.loraport.cli;
+
+import dev.loraport.ProviderConfig;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviders;
+import dev.loraport.decorators.LoraportMetrics;
+import dev.loraport.decorators.ProviderStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every command shares: output streams, the configuration (properties file, then environment, then
+ * flags, the same keys as the library) and the providers it opened, closed at the end.
+ */
+final class CliContext implements AutoCloseable {
+
+    final PrintWriter out;
+    final PrintWriter err;
+    final Map<String, String> environment;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @Nullable
+    Path configFile;
+
+    @Nullable
+    String providerFlag;
+
+    boolean verbose;
+    double simulatorSpeed = 120;
+    boolean simulated;
+
+    @Nullable
+    Duration pollFloor;
+
+    CliContext(PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    /** Every {@code loraport.*} key: the config file, then the environment over it, then the flags over both. */
+    Map<String, String> properties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new UsageException("--config: file not found: " + configFile);
+            }
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(configFile)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UsageException("--config: cannot read " + configFile + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().stream().sorted().forEach(k -> props.put(k, p.getProperty(k)));
+        }
+        String id = providerFlag;
+        if (id == null) {
+            id = environment.get("LORAPORT_PROVIDER");
+        }
+        if (id == null) {
+            id = props.get("loraport.provider");
+        }
+        props.putAll(ProviderConfig.propertiesFromEnvironment(
+                id == null ? null : id.trim().toLowerCase(Locale.ROOT), environment));
+        if (id != null) {
+            props.put("loraport.provider", id.trim().toLowerCase(Locale.ROOT));
+        }
+        return props;
+    }
+
+    /** The configured provider id, or null when nothing names one. */
+    @Nullable
+    String configuredProvider() {
+        return properties().get("loraport.provider");
+    }
+
+    /** Whether the configuration points at a service (a key or a base URL), rather than nothing. */
+    boolean hasRealService() {
+        String id = configuredProvider();
+        if (id == null) {
+            return false;
+        }
+        ProviderConfig c = ProviderConfig.fromMap(properties());
+        return c.apiKey().isPresent() || c.baseUrl().isPresent();
+    }
+
+    /** The configured provider behind the full decorator stack, or an embedded simulator when none is configured. */
+    TrainingProvider provider() {
+        String id = configuredProvider();
+        if (id != null && !TrainingProviders.available().contains(id)) {
+            throw new UsageException("unknown provider '" + id + "'; available: " + TrainingProviders.available());
+        }
+        if (!hasRealService()) {
+            String simId = id != null ? id : "novita";
+            EmbeddedSimulator sim = EmbeddedSimulator.start(simId, simulatorSpeed, 0);
+            resources.add(sim);
+            simulated = true;
+            err.println("loraport: no service configured; using the embedded " + simId + " simulator at "
+                    + sim.baseUrl() + " (time x" + (int) simulatorSpeed + ")");
+            err.flush();
+            return open(sim.config());
+        }
+        return open(ProviderConfig.fromMap(properties()));
+    }
+
+    TrainingProvider open(ProviderConfig config) {
+        TrainingProvider p =
+                ProviderStack.builder().config(config).meterRegistry(meters).build();
+        resources.add(p);
+        return p;
+    }
+
+    void register(AutoCloseable resource) {
+        resources.add(resource);
+    }
+
+    double counter(String name, String providerId) {
+        return meters.find(name).tag(LoraportMetrics.TAG_PROVIDER, providerId).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception ignored) {
+                // Closing is best effort: the command's outcome is already decided.
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.loraport.cli;
+
+import dev.loraport.TaskId;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingTask;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Polls one job until it ends, spacing polls by its ETA: dense near the end, sparse while it is far (on the
+ * embedded simulators, time runs faster, so polls are spaced in real time accordingly).
+ */
+final class JobWaiter {
+
+    private final Duration floor;
+    private final Duration ceiling;
+
+    JobWaiter(Duration floor, Duration ceiling) {
+        this.floor = floor;
+        this.ceiling = ceiling;
+    }
+
+    static JobWaiter forContext(CliContext ctx) {
+        if (ctx.pollFloor != null) {
+            return new JobWaiter(ctx.pollFloor, ctx.pollFloor.multipliedBy(4));
+        }
+        return ctx.simulated
+                ? new JobWaiter(Duration.ofMillis(200), Duration.ofMillis(500))
+                : new JobWaiter(Duration.ofSeconds(5), Duration.ofMinutes(2));
+    }
+
+    Duration nextPoll(TrainingTask t) {
+        Duration d = t.eta().map(e -> e.dividedBy(2)).orElse(ceiling);
+        if (d.compareTo(floor) < 0) {
+            return floor;
+        }
+        return d.compareTo(ceiling) > 0 ? ceiling : d;
+    }
+
+    TrainingTask await(TrainingProvider provider, TaskId id, Duration timeout, Consumer<TrainingTask> onUpdate)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            TrainingTask t = provider.status(id);
+            onUpdate.accept(t);
+            if (t.status().isTerminal()) {
+                return t;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new WaitTimeoutException(t, timeout);
+            }
+            Thread.sleep(nextPoll(t).toMillis());
+        }
+    }
+
+    /** The job did not end in time; it keeps running. */
+    static final class WaitTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WaitTimeoutException(TrainingTask last, Duration timeout) {
+            super("still " + last.status() + " after " + Render.duration(timeout) + "; the job keeps running: "
+                    + last.providerId() + ":" + last.id());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.loraport.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top command: only dispatches to subcommands. */
+@Command(
+        name = "loraport",
+        mixinStandardHelpOptions = true,
+        version = "loraport 0.1.0-SNAPSHOT",
+        description = "Train LoRA models on hosted services (or the embedded simulators) through one interface.",
+        subcommands = {
+            DemoCommand.class,
+            ProvidersCommand.class,
+            TrainCommand.class,
+            StatusCommand.class,
+            WaitCommand.class,
+            ListCommand.class,
+            CancelCommand.class,
+            GenerateCommand.class,
+            SimulateCommand.class
+        })
+final class LoraportCommand implements Runnable {
+
+    final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
+    LoraportCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "choose a subcommand; try: loraport demo");
+    }
+}

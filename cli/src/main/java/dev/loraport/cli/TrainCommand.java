@@ -1,0 +1,203 @@
+package dev.loraport.cli;
+
+import dev.loraport.TrainingImage;
+import dev.loraport.TrainingKind;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingRequest;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Submits one training job from a folder of images, and optionally waits for it with a progress bar. */
+@Command(name = "train", description = "Train a LoRA from a folder of images.")
+final class TrainCommand implements Callable<Integer> {
+
+    @ParentCommand
+    LoraportCommand parent;
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Option(
+            names = "--images",
+            required = true,
+            paramLabel = "DIR",
+            description = "folder of png/jpeg/webp images; " + "a sibling NAME.txt file is that image's caption")
+    Path images;
+
+    @Option(names = "--kind", defaultValue = "SUBJECT", description = "SUBJECT or STYLE (default ${DEFAULT-VALUE})")
+    TrainingKind kind;
+
+    @Option(names = "--name", description = "job name (default: loraport-<folder>)")
+    @Nullable
+    String name;
+
+    @Option(names = "--base-model", description = "base model id (default: the provider's first)")
+    @Nullable
+    String baseModel;
+
+    @Option(names = "--instance-prompt", defaultValue = "a photo of ohwx person")
+    String instancePrompt;
+
+    @Option(names = "--class-prompt", description = "default: person for SUBJECT")
+    @Nullable
+    String classPrompt;
+
+    @Option(names = "--steps")
+    @Nullable
+    Integer steps;
+
+    @Option(names = "--learning-rate")
+    @Nullable
+    Double learningRate;
+
+    @Option(names = "--scheduler")
+    @Nullable
+    String scheduler;
+
+    @Option(names = "--lora-rank")
+    @Nullable
+    Integer loraRank;
+
+    @Option(names = "--lora-alpha")
+    @Nullable
+    Integer loraAlpha;
+
+    @Option(names = "--batch-size")
+    @Nullable
+    Integer batchSize;
+
+    @Option(names = "--seed")
+    @Nullable
+    Long seed;
+
+    @Option(names = "--client-reference", description = "idempotency key: a rerun finds the earlier job")
+    @Nullable
+    String clientReference;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "provider option, repeatable")
+    Map<String, String> options = Map.of();
+
+    @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
+    boolean await;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT2H",
+            description = "how long --wait waits (default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CliContext ctx = global.apply(parent.ctx);
+        List<TrainingImage> found = readImages(images);
+        TrainingProvider provider = ctx.provider();
+        String model = baseModel != null
+                ? baseModel
+                : provider.info().capabilities().baseModels().stream()
+                        .findFirst()
+                        .orElseThrow(() -> new UsageException("--base-model: required for provider "
+                                + provider.info().id()));
+        TrainingRequest.Builder b = TrainingRequest.builder()
+                .name(
+                        name != null
+                                ? name
+                                : "loraport-"
+                                        + images.toAbsolutePath().normalize().getFileName())
+                .kind(kind)
+                .baseModel(model)
+                .images(found)
+                .instancePrompt(instancePrompt)
+                .classPrompt(classPrompt != null ? classPrompt : kind == TrainingKind.SUBJECT ? "person" : null)
+                .steps(steps)
+                .learningRate(learningRate)
+                .scheduler(scheduler)
+                .loraRank(loraRank)
+                .loraAlpha(loraAlpha)
+                .batchSize(batchSize)
+                .seed(seed)
+                .clientReference(clientReference);
+        options.forEach(b::providerOption);
+        TrainingTask task = provider.create(b.build());
+        String ref = task.providerId() + ":" + task.id();
+        if (!await) {
+            ctx.out.println(json ? Render.json(Render.task(task)) : "submitted " + ref + "  " + task.status());
+            return ExitCodes.OK;
+        }
+        if (!json) {
+            ctx.out.println("submitted " + ref);
+        }
+        AtomicReference<TrainingTask> last = new AtomicReference<>(task);
+        Thread hook = new Thread(() -> {
+            TrainingTask t = last.get();
+            if (!t.status().isTerminal()) {
+                ctx.err.println(System.lineSeparator()
+                        + "loraport: stopped waiting; the job keeps running. Resume with: " + "loraport wait " + ref);
+                ctx.err.flush();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
+            TrainingTask done = JobWaiter.forContext(ctx).await(provider, task.id(), timeout, t -> {
+                last.set(t);
+                if (!json) {
+                    view.update(task.providerId(), t);
+                }
+            });
+            ctx.out.println(json ? Render.json(Render.task(done)) : Render.taskLine(done));
+            return done.status() == TrainingStatus.READY ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running: it prints the ref.
+            }
+        }
+    }
+
+    static List<TrainingImage> readImages(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("--images: folder not found: " + dir);
+        }
+        List<TrainingImage> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.sorted().toList()) {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (Files.isRegularFile(p)
+                        && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".webp"))) {
+                    TrainingImage image = TrainingImage.ofFile(p);
+                    Path caption = p.resolveSibling(p.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".txt");
+                    if (Files.isRegularFile(caption)) {
+                        image = image.withCaption(Files.readString(caption).trim());
+                    }
+                    out.add(image);
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException("--images: cannot read " + dir + ": " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("--images: no images (png, jpeg, webp) in " + dir);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.loraport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loraport.internal.LocalImages;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.Fault;
+import dev.loraport.testkit.SampleImages;
+import dev.loraport.testkit.VirtualClock;
+import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    // Time runs 1,000 times faster: a 10-minute Novita job takes 0.6 s, and a 120-second upload URL
+    // still outlives its upload.
+    @RegisterExtension
+    final NovitaSimulator novita = NovitaSimulator.create(VirtualClock.scaled(1_000));
+
+    @RegisterExtension
+    final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create(VirtualClock.scaled(1_000));
+
+    @TempDir
+    Path dir;
+
+    private Path images;
+    private String out;
+    private String err;
+
+    @BeforeEach
+    void writeImages() throws IOException {
+        images = Files.createDirectories(dir.resolve("faces"));
+        for (int i = 1; i <= 3; i++) {
+            Files.write(images.resolve("face-" + i + ".png"), SampleImages.png(i));
+        }
+        Files.writeString(images.resolve("face-1.txt"), "smiling");
+    }
+
+    private Map<String, String> env(String provider) {
+        Map<String, String> env = new HashMap<>();
+        env.put("LORAPORT_PROVIDER", provider);
+        if (provider.equals("novita")) {
+            env.put("LORAPORT_NOVITA_BASE_URL", novita.baseUrl());
+            env.put("LORAPORT_NOVITA_API_KEY", novita.apiKey());
+        } else {
+            env.put("LORAPORT_STABLEDIFFUSIONAPI_BASE_URL", modelslab.baseUrl());
+            env.put("LORAPORT_STABLEDIFFUSIONAPI_API_KEY", modelslab.apiKey());
+        }
+        String prefix = "LORAPORT_" + provider.toUpperCase(java.util.Locale.ROOT) + "_";
+        env.put(prefix + "RETRY_INITIAL_BACKOFF", "10ms");
+        env.put(prefix + "RECONCILE_DELAY", "10ms");
+        env.put(prefix + "RATELIMIT_PERMITS_PER_SECOND", "500");
+        env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
+        return env;
+    }
+
+    private int run(Map<String, String> env, String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(args, new PrintWriter(o), new PrintWriter(e), env);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    private JsonNode json() throws IOException {
+        return JSON.readTree(out);
+    }
+
+    @Test
+    void providersListsBothWithCapabilitiesAsJson() throws IOException {
+        assertThat(run(Map.of(), "providers", "--json")).isZero();
+
+        assertThat(json().size()).isEqualTo(2);
+        assertThat(json().findValuesAsText("id")).containsExactlyInAnyOrder("novita", "stablediffusionapi");
+        assertThat(run(Map.of(), "providers")).isZero();
+        assertThat(out).contains("novita", "stablediffusionapi");
+    }
+
+    @Test
+    void trainWaitStatusListAndGenerateOnNovita() throws IOException {
+        Map<String, String> env = env("novita");
+
+        assertThat(run(env, "train", "--images", images.toString(), "--wait", "--json", "--poll-min", "20ms"))
+                .as(err)
+                .isZero();
+        JsonNode task = json();
+        assertThat(task.get("status").asText()).isEqualTo("READY");
+        String id = task.get("id").asText();
+        String model = task.get("models").get(0).get("name").asText();
+        assertThat(novita.jobsCreated()).isEqualTo(1);
+
+        assertThat(run(env, "status", "novita:" + id, "--json")).isZero();
+        assertThat(json().get("id").asText()).isEqualTo(id);
+
+        assertThat(run(env, "wait", id, "--json", "--poll-min", "20ms")).isZero();
+        assertThat(json().get("status").asText()).isEqualTo("READY");
+
+        assertThat(run(env, "list", "--json")).isZero();
+        assertThat(json().size()).isEqualTo(1);
+        assertThat(run(env, "list")).isZero();
+        assertThat(out).contains(id, "1 job(s)");
+
+        Path saved = dir.resolve("gen");
+        assertThat(run(
+                        env,
+                        "generate",
+                        "--prompt",
+                        "ohwx person",
+                        "--lora",
+                        model,
+                        "--out",
+                        saved.toString(),
+                        "--json"))
+                .as(err)
+                .isZero();
+        Path image = Path.of(json().get("images").get(0).asText());
+        assertThat(LocalImages.sniff(Files.readAllBytes(image))).isEqualTo("png");
+        assertThat(out + err).doesNotContain(novita.apiKey());
+    }
+
+    @Test
+    void aFailedJobExitsWithOne() {
+        novita.failNextTraining("bad data");
+
+        assertThat(run(env("novita"), "train", "--images", images.toString(), "--wait", "--poll-min", "20ms"))
+                .isEqualTo(1);
+        assertThat(out).contains("FAILED");
+    }
+
+    @Test
+    void cancelWorksWhereOfferedAndSaysWhyWhereNot() throws IOException {
+        assertThat(run(env("stablediffusionapi"), "train", "--images", images.toString(), "--json"))
+                .as(err)
+                .isZero();
+        String id = json().get("id").asText();
+        assertThat(run(env("stablediffusionapi"), "cancel", id)).as(err).isZero();
+        assertThat(out).contains("cancel requested: stablediffusionapi:" + id);
+
+        assertThat(run(env("novita"), "cancel", "some-id")).isEqualTo(2);
+        assertThat(err.strip()).isEqualTo("loraport: novita cancel: provider 'novita' does not support 'cancel'");
+    }
+
+    @Test
+    void badInputExitsWithTwoAndReachesNoSimulator() throws IOException {
+        Map<String, String> env = env("novita");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThat(run(env, "train", "--images", dir.resolve("missing").toString()))
+                .isEqualTo(2);
+        assertThat(err).contains("--images: folder not found");
+        assertThat(run(env, "train", "--images", empty.toString())).isEqualTo(2);
+        assertThat(err).contains("--images: no images");
+        assertThat(run(env, "train", "--images", images.toString(), "--steps", "0"))
+                .isEqualTo(2);
+        assertThat(err).contains("steps: 0 is out of range");
+        assertThat(run(env, "train", "--images", images.toString(), "--base-model", "nope"))
+                .isEqualTo(2);
+        assertThat(err).contains("baseModel: 'nope' is not supported");
+        assertThat(err.lines().count()).isEqualTo(1);
+        assertThat(run(env, "status", "x", "--provider", "acme")).isEqualTo(2);
+        assertThat(err).contains("unknown provider 'acme'").contains("novita");
+        assertThat(run(env, "train")).isEqualTo(2);
+        assertThat(novita.requestCount(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void authQuotaAndOutageHaveTheirExitCodes() {
+        Map<String, String> wrongKey = env("novita");
+        wrongKey.put("LORAPORT_NOVITA_API_KEY", "not-the-key");
+        assertThat(run(wrongKey, "list")).isEqualTo(3);
+        assertThat(err).contains("rejected the API key").doesNotContain("not-the-key");
+
+        novita.failNext(Endpoint.UPLOAD, Fault.insufficientBalance());
+        assertThat(run(env("novita"), "train", "--images", images.toString()))
+                .as(err)
+                .isEqualTo(4);
+
+        novita.failEvery(1, Endpoint.LIST, Fault.serverError(503));
+        assertThat(run(env("novita"), "list")).isEqualTo(5);
+        assertThat(err).contains("HTTP 503");
+    }
+
+    @Test
+    void simulatePrintsHowToReachTheSimulators() {
+        assertThat(run(Map.of(), "simulate", "--for", "PT0.2S")).isZero();
+
+        assertThat(out)
+                .contains("export LORAPORT_NOVITA_BASE_URL=http://127.0.0.1:")
+                .contains("export LORAPORT_STABLEDIFFUSIONAPI_API_KEY=");
+    }
+
+    @Test
+    void demoTrainsOnBothSimulatorsAndPrintsTheComparison() throws IOException {
+        assertThat(run(
+                        Map.of(),
+                        "demo",
+                        "--speed",
+                        "3000",
+                        "--json",
+                        "--out",
+                        dir.resolve("demo").toString()))
+                .as(err)
+                .isZero();
+
+        JsonNode rows = json();
+        assertThat(rows.findValuesAsText("provider")).containsExactly("novita", "stablediffusionapi");
+        assertThat(rows.findValuesAsText("status")).containsOnly("READY");
+        for (JsonNode row : rows) {
+            assertThat(Files.exists(Path.of(row.get("image").asText()))).isTrue();
+            assertThat(row.get("apiCalls").asInt()).isPositive();
+        }
+    }
+
+    @Test
+    void theDemoRefusesRealMoneyWithoutConfiguration() {
+        assertThat(run(Map.of(), "demo", "--real")).isEqualTo(2);
+        assertThat(err).contains("--real: no service configured");
+    }
+}
