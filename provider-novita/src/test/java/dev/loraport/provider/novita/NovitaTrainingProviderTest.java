@@ -75,7 +75,7 @@ class NovitaTrainingProviderTest {
         provider = NovitaTrainingProvider.builder()
                 .apiKey(KEY)
                 .baseUrl(URI.create(wm.baseUrl()))
-                .readTimeout(Duration.ofMillis(500))
+                .readTimeout(Duration.ofMillis(1500))
                 .pause(pauses::add)
                 .generatePollInterval(Duration.ofMillis(1))
                 .build();
@@ -352,7 +352,7 @@ class NovitaTrainingProviderTest {
                     .satisfies(e -> messages.add(e.toString()));
             wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
                     .willReturn(okJson("{\"task_id\":\"t\",\"task_status\":\"TRAINING\"}")
-                            .withFixedDelay(1500)));
+                            .withFixedDelay(4000)));
             assertThatThrownBy(() -> provider.status(TaskId.of("t")))
                     .isInstanceOf(ProviderUnavailableException.class)
                     .hasMessageContaining("timed out")
