@@ -1,0 +1,169 @@
+package dev.loraport.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The simulators over raw HTTP, as a client with no loraport adapter would see them. */
+class SimulatorsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    final NovitaSimulator novita = NovitaSimulator.create();
+
+    @RegisterExtension
+    final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+
+    private HttpResponse<String> novita(String method, String path, String body, boolean auth)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(novita.baseUrl() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (auth) {
+            b.header("Authorization", "Bearer " + novita.apiKey());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> modelslab(String path, String body) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(modelslab.baseUrl() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void novitaChecksTheKeyWithItsOwnErrorBodies() throws Exception {
+        HttpResponse<String> missing = novita("GET", "/v3/training?pagination.limit=10", null, false);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(missing.body()).get("reason").asText()).isEqualTo("MISSING_API_KEY");
+
+        HttpResponse<String> ok = novita("GET", "/v3/training?pagination.limit=10", null, true);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body()).at("/pagination/next_cursor").asText())
+                .isEmpty();
+    }
+
+    @Test
+    void novitaUploadUrlsRefuseAuthorizationAndExpire() throws Exception {
+        JsonNode slot =
+                JSON.readTree(novita("POST", "/v3/assets/training_dataset", "{\"file_extension\":\"png\"}", true)
+                        .body());
+        URI upload = URI.create(slot.get("upload_url").asText());
+        byte[] png = SampleImages.png(1);
+
+        HttpResponse<String> withAuth = http.send(
+                HttpRequest.newBuilder(upload)
+                        .header("Authorization", "Bearer " + novita.apiKey())
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(png))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withAuth.statusCode()).isEqualTo(400);
+        assertThat(withAuth.body()).contains("<Code>InvalidArgument</Code>");
+
+        novita.clock().advance(Duration.ofSeconds(121));
+        HttpResponse<String> late = http.send(
+                HttpRequest.newBuilder(upload)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(png))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(late.statusCode()).isEqualTo(403);
+        assertThat(late.body()).contains("Request has expired");
+    }
+
+    @Test
+    void novitaValidatesLikeTheServiceAndCountsRequests() throws Exception {
+        HttpResponse<String> r = novita("POST", "/v3/training/subject", "{\"name\":\"x\"}", true);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).get("reason").asText()).isEqualTo("INVALID_REQUEST_BODY");
+        assertThat(JSON.readTree(r.body()).get("message").asText()).contains("base_model");
+        assertThat(novita.requestCount(Endpoint.CREATE)).isEqualTo(1);
+        assertThat(novita.jobsCreated()).isZero();
+    }
+
+    @Test
+    void faultsHitOnlyTheirEndpointAndOnlyAsScripted() throws Exception {
+        novita.failNext(Endpoint.LIST, Fault.rateLimited(Duration.ofSeconds(9)));
+        novita.failEvery(2, Endpoint.STATUS, Fault.serverError(502));
+
+        HttpResponse<String> limited = novita("GET", "/v3/training?pagination.limit=1", null, true);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).contains("9");
+        assertThat(novita("GET", "/v3/training?pagination.limit=1", null, true).statusCode())
+                .isEqualTo(200);
+        assertThat(novita("GET", "/v3/training/subject?task_id=a", null, true).statusCode())
+                .isEqualTo(404);
+        assertThat(novita("GET", "/v3/training/subject?task_id=a", null, true).statusCode())
+                .isEqualTo(502);
+    }
+
+    @Test
+    void modelslabKeepsItsTyposAndReportsErrorsInTheBody() throws Exception {
+        String key = "{\"key\":\"" + modelslab.apiKey() + "\"}";
+        HttpResponse<String> unknown = modelslab("/api/v3/fine_tune_status/nope", key);
+        assertThat(unknown.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(unknown.body()).get("messege").asText()).isEqualTo("training id not found");
+
+        HttpResponse<String> wrongKey = modelslab("/api/v3/finetune_list", "{\"key\":\"wrong\"}");
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrongKey.body()).get("message").asText()).isEqualTo("Invalid Api Key");
+
+        modelslab.failNext(Endpoint.LIST, Fault.errorBody200());
+        HttpResponse<String> error200 = modelslab("/api/v3/finetune_list", key);
+        assertThat(error200.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(error200.body()).get("status").asText()).isEqualTo("error");
+
+        HttpResponse<String> missing = modelslab("/api/v3/lora_fine_tune", key);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(missing.body()).get("message").isObject()).isTrue();
+    }
+
+    @Test
+    void modelslabJobsWalkThroughEveryStageOnTheClock() throws Exception {
+        String key = modelslab.apiKey();
+        JsonNode created = JSON.readTree(modelslab(
+                        "/api/v3/lora_fine_tune",
+                        "{\"key\":\"" + key + "\",\"instance_prompt\":\"p\",\"class_prompt\":\"c\",\"images\":"
+                                + "[\"https://x/a.png\"],\"training_type\":\"men\",\"max_train_steps\":\"2\"}")
+                .body());
+        String id = created.get("training_id").asText();
+        String body = "{\"key\":\"" + key + "\"}";
+        java.util.List<String> stages = new java.util.ArrayList<>();
+        for (int minute = 0; minute <= 31; minute++) {
+            String stage = JSON.readTree(
+                            modelslab("/api/v3/fine_tune_status/" + id, body).body())
+                    .get("messege")
+                    .asText();
+            if (stages.isEmpty() || !stages.get(stages.size() - 1).equals(stage)) {
+                stages.add(stage);
+            }
+            modelslab.clock().advance(Duration.ofMinutes(1));
+        }
+        assertThat(stages)
+                .containsExactly(
+                        "deploying_gpu",
+                        "training_started",
+                        "training_success",
+                        "trained_model_compressing",
+                        "trained_model_uploading",
+                        "trained_model_uploaded",
+                        "deploying_model",
+                        "model_ready");
+    }
+}
