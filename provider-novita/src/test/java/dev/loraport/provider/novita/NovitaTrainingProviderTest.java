@@ -352,8 +352,13 @@ class NovitaTrainingProviderTest {
                     .satisfies(e -> messages.add(e.toString()));
             wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
                     .willReturn(okJson("{\"task_id\":\"t\",\"task_status\":\"TRAINING\"}")
-                            .withFixedDelay(4000)));
-            assertThatThrownBy(() -> provider.status(TaskId.of("t")))
+                            .withFixedDelay(2000)));
+            NovitaTrainingProvider impatient = NovitaTrainingProvider.builder()
+                    .apiKey(KEY)
+                    .baseUrl(URI.create(wm.baseUrl()))
+                    .readTimeout(Duration.ofMillis(300))
+                    .build();
+            assertThatThrownBy(() -> impatient.status(TaskId.of("t")))
                     .isInstanceOf(ProviderUnavailableException.class)
                     .hasMessageContaining("timed out")
                     .satisfies(e -> messages.add(e.toString()));

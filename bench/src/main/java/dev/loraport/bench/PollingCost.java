@@ -1,0 +1,286 @@
+package dev.loraport.bench;
+
+import dev.loraport.Page;
+import dev.loraport.PageRequest;
+import dev.loraport.ProviderCapabilities;
+import dev.loraport.TaskId;
+import dev.loraport.TaskListener;
+import dev.loraport.TaskWatcher;
+import dev.loraport.TrainingKind;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingRequest;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
+import dev.loraport.spi.ForwardingTrainingProvider;
+import dev.loraport.testkit.FakeTrainingProvider;
+import dev.loraport.testkit.JobDurations;
+import dev.loraport.testkit.SampleImages;
+import dev.loraport.testkit.VirtualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Polling cost on a virtual clock: N jobs of Novita-like duration (10 minutes), submitted as one batch, followed by the {@link TaskWatcher}
+ * against a fixed-interval poller (5 s) and the Novita SDK's 0.5 s loop. Reports API calls per job, the delay
+ * between a job becoming READY and the follower seeing it (p50/p99, virtual), threads and heap used.
+ *
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.loraport.bench.PollingCost 1000 10000}
+ */
+public final class PollingCost {
+
+    private PollingCost() {}
+
+    /** One follower's figures. */
+    public record Result(
+            String provider,
+            String follower,
+            int jobs,
+            double callsPerJob,
+            long p50Millis,
+            long p99Millis,
+            int extraThreads,
+            long heapBytes) {
+
+        @Override
+        public String toString() {
+            return String.format(
+                    Locale.ROOT,
+                    "%-10s %-16s %6d jobs  %8.1f calls/job  seen after p50 %6d ms p99 %6d ms  +%d threads  heap %5.1f MB",
+                    provider,
+                    follower,
+                    jobs,
+                    callsPerJob,
+                    p50Millis,
+                    p99Millis,
+                    extraThreads,
+                    heapBytes / 1e6);
+        }
+    }
+
+    /**
+     * Runs every follower for each job count.
+     *
+     * @param args job counts, default 100 1000 10000
+     */
+    public static void main(String[] args) {
+        int[] counts = args.length == 0
+                ? new int[] {100, 1_000, 10_000}
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        for (int n : counts) {
+            for (boolean listing : new boolean[] {true, false}) {
+                System.out.println(watcher(n, listing));
+                System.out.println(fixed(n, listing, Duration.ofSeconds(5), "fixed 5 s"));
+                System.out.println(fixed(n, listing, Duration.ofMillis(500), "Novita SDK 0.5 s"));
+            }
+        }
+    }
+
+    /** Counts calls; every poll of every follower goes through it. */
+    static final class Counting extends ForwardingTrainingProvider {
+        final AtomicLong calls = new AtomicLong();
+
+        Counting(TrainingProvider delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public TrainingTask status(TaskId id) {
+            calls.incrementAndGet();
+            return super.status(id);
+        }
+
+        @Override
+        public Page<TrainingTask> list(PageRequest page) {
+            calls.incrementAndGet();
+            return super.list(page);
+        }
+    }
+
+    /** Virtual time shared by the fake service and the watcher's scheduler. */
+    static final class VirtualScheduler implements TaskWatcher.Scheduler {
+        private record Job(Instant at, long seq, Runnable task) {}
+
+        private final VirtualClock clock;
+        private final PriorityQueue<Job> queue =
+                new PriorityQueue<>(Comparator.comparing(Job::at).thenComparingLong(Job::seq));
+        private long seq;
+
+        VirtualScheduler(VirtualClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public Instant now() {
+            return clock.now();
+        }
+
+        @Override
+        public synchronized TaskWatcher.Cancellable schedule(Duration delay, Runnable task) {
+            Job job = new Job(clock.now().plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
+            queue.add(job);
+            return () -> {
+                synchronized (this) {
+                    queue.remove(job);
+                }
+            };
+        }
+
+        void runUntil(Instant end) {
+            while (true) {
+                Job job;
+                synchronized (this) {
+                    job = queue.peek();
+                    if (job == null || job.at().isAfter(end)) {
+                        break;
+                    }
+                    queue.poll();
+                }
+                Duration step = Duration.between(clock.now(), job.at());
+                if (!step.isNegative()) {
+                    clock.advance(step);
+                }
+                job.task().run();
+            }
+        }
+    }
+
+    private static FakeTrainingProvider service(VirtualClock clock, boolean listing, String id) {
+        return FakeTrainingProvider.builder()
+                .providerId(id)
+                .clock(clock)
+                .durations(JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1)))
+                .capabilities(ProviderCapabilities.builder()
+                        .trainingKinds(TrainingKind.SUBJECT)
+                        .supportsList(true)
+                        .listIncludesStatus(listing)
+                        .build())
+                .build();
+    }
+
+    private static List<TaskId> submit(TrainingProvider p, VirtualClock clock, int n) {
+        TrainingRequest r = TrainingRequest.builder()
+                .name("bench")
+                .kind(TrainingKind.SUBJECT)
+                .baseModel("m")
+                .images(SampleImages.pngs(1))
+                .build();
+        List<TaskId> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            // Submitted together, as a batch: each follower starts with every job at minute 0.
+            ids.add(p.create(r).id());
+        }
+        return ids;
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /**
+     * The watcher following n jobs.
+     *
+     * @param n jobs
+     * @param listing whether the service's list carries status (Novita) or not (ModelsLab)
+     * @return the figures
+     */
+    public static Result watcher(int n, boolean listing) {
+        VirtualClock clock = VirtualClock.manual();
+        FakeTrainingProvider fake = service(clock, listing, listing ? "listing" : "status");
+        Counting p = new Counting(fake);
+        List<TaskId> ids = submit(p, clock, n);
+        Instant start = clock.now();
+        p.calls.set(0);
+        int threadsBefore = Thread.activeCount();
+        long heapBefore = usedHeap();
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        long[] seenDelay = new long[n];
+        int[] done = {0};
+        try (TaskWatcher watcher = TaskWatcher.builder()
+                .scheduler(scheduler)
+                .expectedDuration(fake.info().id(), Duration.ofMinutes(10))
+                .build()) {
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                TaskId id = ids.get(i);
+                Instant readyAt = fake.status(id).createdAt().orElseThrow().plus(Duration.ofMinutes(10));
+                watcher.watch(p, id, new TaskListener() {
+                    @Override
+                    public void onTerminal(TrainingTask task) {
+                        seenDelay[index] =
+                                Duration.between(readyAt, clock.now()).toMillis();
+                        done[0]++;
+                    }
+                });
+            }
+            long heapWatching = usedHeap() - heapBefore;
+            int threads = Thread.activeCount() - threadsBefore;
+            scheduler.runUntil(start.plus(Duration.ofHours(2)));
+            if (done[0] != n) {
+                throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
+            }
+            return result(listing, "TaskWatcher", n, p.calls.get(), seenDelay, threads, heapWatching);
+        }
+    }
+
+    /**
+     * A naive poller that asks for every job's status at a fixed interval.
+     *
+     * @param n jobs
+     * @param listing the service kind (the poller ignores listings)
+     * @param interval the interval
+     * @param name the follower's name
+     * @return the figures
+     */
+    public static Result fixed(int n, boolean listing, Duration interval, String name) {
+        VirtualClock clock = VirtualClock.manual();
+        FakeTrainingProvider fake = service(clock, listing, "x");
+        Counting p = new Counting(fake);
+        List<TaskId> ids = submit(p, clock, n);
+        p.calls.set(0);
+        long[] seenDelay = new long[n];
+        boolean[] finished = new boolean[n];
+        Instant[] readyAt = new Instant[n];
+        for (int i = 0; i < n; i++) {
+            readyAt[i] = fake.status(ids.get(i)).createdAt().orElseThrow().plus(Duration.ofMinutes(10));
+        }
+        p.calls.set(0);
+        int left = n;
+        while (left > 0) {
+            for (int i = 0; i < n; i++) {
+                if (!finished[i] && p.status(ids.get(i)).status() == TrainingStatus.READY) {
+                    finished[i] = true;
+                    seenDelay[i] = Duration.between(readyAt[i], clock.now()).toMillis();
+                    left--;
+                }
+            }
+            clock.advance(interval);
+        }
+        return result(listing, name, n, p.calls.get(), seenDelay, 0, 0);
+    }
+
+    private static Result result(
+            boolean listing, String follower, int n, long calls, long[] delays, int threads, long heap) {
+        long[] sorted = delays.clone();
+        Arrays.sort(sorted);
+        return new Result(
+                listing ? "listing" : "status-only",
+                follower,
+                n,
+                (double) calls / n,
+                sorted[n / 2],
+                sorted[Math.min(n - 1, n * 99 / 100)],
+                threads,
+                heap);
+    }
+}

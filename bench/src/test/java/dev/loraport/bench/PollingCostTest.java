@@ -1,0 +1,23 @@
+package dev.loraport.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Runs the polling-cost comparison small so it cannot rot; checks it counts, never how fast it ran. */
+class PollingCostTest {
+
+    @Test
+    void everyFollowerSeesEveryJobAndTheCountsAreReported() {
+        PollingCost.Result watcher = PollingCost.watcher(50, true);
+        PollingCost.Result fixed = PollingCost.fixed(50, true, Duration.ofSeconds(5), "fixed 5 s");
+
+        assertThat(watcher.jobs()).isEqualTo(50);
+        assertThat(watcher.callsPerJob()).isPositive();
+        // A 5 s poller asks about 120 times over a 10-minute job.
+        assertThat(fixed.callsPerJob()).isGreaterThan(100);
+        assertThat(fixed.p99Millis()).isLessThanOrEqualTo(5_000);
+        assertThat(PollingCost.watcher(50, false).jobs()).isEqualTo(50);
+    }
+}
