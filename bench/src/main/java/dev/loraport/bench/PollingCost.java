@@ -173,8 +173,9 @@ public final class PollingCost {
                 .build();
         List<TaskId> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            // Submitted together, as a batch: each follower starts with every job at minute 0.
+            // Submitted as one batch spread over five seconds, so jobs do not end in step with a poller's tick.
             ids.add(p.create(r).id());
+            clock.advance(Duration.ofNanos(5_000_000_000L / n));
         }
         return ids;
     }
