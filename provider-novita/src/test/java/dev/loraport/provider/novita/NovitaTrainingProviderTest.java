@@ -373,6 +373,14 @@ class NovitaTrainingProviderTest {
     }
 
     @Test
+    void novitasErrorShapeInsideA200IsStillAnError() {
+        wm.stubFor(get(urlPathEqualTo("/v3/training"))
+                .willReturn(okJson("{\"code\":403,\"reason\":\"INVALID_API_KEY\",\"message\":\"bad key\"}")));
+
+        assertThatThrownBy(() -> provider.list(PageRequest.first(10))).isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
     void rateLimitCarriesRetryAfterWhenSent() {
         wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
                 .willReturn(aResponse()

@@ -84,6 +84,11 @@ public final class NovitaHttp {
                         null,
                         null);
             }
+            JsonNode code = node.get("code");
+            if (code != null && code.canConvertToInt() && code.asInt() >= 400 && node.hasNonNull("reason")) {
+                // Novita's error shape inside a 2xx is still a failed call; read as data it would look empty.
+                throw NovitaErrors.map(operation, code.asInt(), node, null);
+            }
             return node;
         }
         JsonNode scrubbed = node;
