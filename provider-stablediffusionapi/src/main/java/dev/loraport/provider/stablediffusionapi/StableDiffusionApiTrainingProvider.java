@@ -105,6 +105,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 .writeTimeout(b.readTimeout)
                 .callTimeout(b.callTimeout)
                 .retryOnConnectionFailure(false)
+                // A 307/308 would re-send the body, key included, to whatever host the redirect names.
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .addInterceptor(chain -> chain.proceed(chain.request()
                         .newBuilder()
                         .header("User-Agent", userAgent)

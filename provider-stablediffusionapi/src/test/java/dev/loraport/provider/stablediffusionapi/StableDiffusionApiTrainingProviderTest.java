@@ -205,6 +205,17 @@ class StableDiffusionApiTrainingProviderTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedSoTheKeyNeverTravelsToAnotherHost() {
+        wm.stubFor(post("/api/v3/finetune_list")
+                .willReturn(aResponse().withStatus(307).withHeader("Location", "http://127.0.0.2:9/steal")));
+
+        assertThatThrownBy(() -> provider.list(PageRequest.first(10)))
+                .isInstanceOf(dev.loraport.TrainingProviderException.class)
+                .hasMessageContaining("HTTP 307");
+        assertThat(wm.getAllServeEvents()).hasSize(1);
+    }
+
+    @Test
     void rateLimitReadsRetryAfterFromBodyOrHeader() {
         wm.stubFor(post("/api/v3/finetune_list")
                 .willReturn(aResponse()
