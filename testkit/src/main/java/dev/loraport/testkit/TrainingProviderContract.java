@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loraport.AuthenticationException;
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
+import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.Pages;
 import dev.loraport.ProviderConfig;
@@ -323,6 +324,25 @@ public abstract class TrainingProviderContract {
 
         assertThat(t.status()).isEqualTo(TrainingStatus.UNKNOWN);
         assertThat(t.rawStatus()).contains("brand_new_state");
+    }
+
+    @Test
+    @DisplayName("rejects a bad request locally, before any call reaches the service")
+    void localValidation() {
+        int before = simulator().requestCount(Endpoint.ANY);
+
+        InvalidRequestException e = caught(
+                InvalidRequestException.class,
+                () -> provider.create(sampleRequest(TrainingKind.SUBJECT).toBuilder()
+                        .steps(-5)
+                        .baseModel("no-such-base-model")
+                        .build()));
+
+        assertThat(e.violations())
+                .extracting(InvalidRequestException.Violation::field)
+                .contains("steps", "baseModel");
+        assertThat(simulator().requestCount(Endpoint.ANY)).isEqualTo(before);
+        assertThat(simulator().jobsCreated()).isZero();
     }
 
     @Test
