@@ -1,6 +1,7 @@
 package dev.loraport.testkit;
 
 import dev.loraport.ProviderConfig;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -145,6 +146,15 @@ public interface ProviderSimulator extends AutoCloseable {
      * @param rawStatus the string, such as {@code "brand_new_state"}
      */
     void forceRawStatus(String taskId, String rawStatus);
+
+    /**
+     * Adds a job as if it had been submitted {@code age} ago, for tests that start from an account with history.
+     *
+     * @param name the job's name
+     * @param age how long ago it was submitted (a job older than its durations is finished)
+     * @return the new job's id
+     */
+    String seedJob(String name, Duration age);
 
     /**
      * Sets how long jobs created from now on take.

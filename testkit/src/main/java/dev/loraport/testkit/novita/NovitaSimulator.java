@@ -139,6 +139,13 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
+    public synchronized String seedJob(String name, Duration age) {
+        String id = UUID.randomUUID().toString();
+        jobs.put(id, new Job(id, name, "subject", clock().now().minus(age), durations, null));
+        return id;
+    }
+
+    @Override
     public synchronized void forceRawStatus(String taskId, String rawStatus) {
         Job j = jobs.get(taskId);
         if (j == null) {

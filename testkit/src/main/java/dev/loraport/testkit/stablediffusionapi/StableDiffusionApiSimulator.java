@@ -137,6 +137,21 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
+    public synchronized String seedJob(String name, Duration age) {
+        String id = newId();
+        jobs.put(id, new Job(id, clock().now().minus(age), durations, null));
+        return id;
+    }
+
+    private String newId() {
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            id.append(ALPHANUM.charAt(random.nextInt(ALPHANUM.length())));
+        }
+        return id.toString();
+    }
+
+    @Override
     public synchronized void forceRawStatus(String taskId, String rawStatus) {
         Job j = jobs.get(taskId);
         if (j == null) {
@@ -320,11 +335,8 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                 && !Set.of("lora", "lycoris").contains(b.get("lora_type").asText())) {
             return error(400, "lora_type must be lora or lycoris");
         }
-        StringBuilder id = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
-            id.append(ALPHANUM.charAt(random.nextInt(ALPHANUM.length())));
-        }
-        jobs.put(id.toString(), new Job(id.toString(), clock().now(), durations, takeTrainingFailure()));
+        String id = newId();
+        jobs.put(id, new Job(id, clock().now(), durations, takeTrainingFailure()));
         long minutes = Math.max(1, durations.total().toMinutes());
         return Reply.json(
                 200,
