@@ -16,14 +16,13 @@ import dev.loraport.testkit.FakeTrainingProvider;
 import dev.loraport.testkit.JobDurations;
 import dev.loraport.testkit.SampleImages;
 import dev.loraport.testkit.VirtualClock;
+import dev.loraport.testkit.VirtualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -103,54 +102,6 @@ public final class PollingCost {
         }
     }
 
-    /** Virtual time shared by the fake service and the watcher's scheduler. */
-    static final class VirtualScheduler implements TaskWatcher.Scheduler {
-        private record Job(Instant at, long seq, Runnable task) {}
-
-        private final VirtualClock clock;
-        private final PriorityQueue<Job> queue =
-                new PriorityQueue<>(Comparator.comparing(Job::at).thenComparingLong(Job::seq));
-        private long seq;
-
-        VirtualScheduler(VirtualClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public Instant now() {
-            return clock.now();
-        }
-
-        @Override
-        public synchronized TaskWatcher.Cancellable schedule(Duration delay, Runnable task) {
-            Job job = new Job(clock.now().plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
-            queue.add(job);
-            return () -> {
-                synchronized (this) {
-                    queue.remove(job);
-                }
-            };
-        }
-
-        void runUntil(Instant end) {
-            while (true) {
-                Job job;
-                synchronized (this) {
-                    job = queue.peek();
-                    if (job == null || job.at().isAfter(end)) {
-                        break;
-                    }
-                    queue.poll();
-                }
-                Duration step = Duration.between(clock.now(), job.at());
-                if (!step.isNegative()) {
-                    clock.advance(step);
-                }
-                job.task().run();
-            }
-        }
-    }
-
     private static FakeTrainingProvider service(VirtualClock clock, boolean listing, String id) {
         return FakeTrainingProvider.builder()
                 .providerId(id)
@@ -226,7 +177,7 @@ public final class PollingCost {
             }
             long heapWatching = usedHeap() - heapBefore;
             int threads = Thread.activeCount() - threadsBefore;
-            scheduler.runUntil(start.plus(Duration.ofHours(2)));
+            scheduler.runFor(Duration.between(clock.now(), start.plus(Duration.ofHours(2))));
             if (done[0] != n) {
                 throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
             }
