@@ -4,7 +4,6 @@ import dev.loraport.AuthenticationException;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.QuotaExceededException;
 import dev.loraport.TaskNotFoundException;
-import dev.loraport.TrainingProviderException;
 import dev.loraport.UnsupportedCapabilityException;
 
 /** The command's exit codes, one per kind of outcome a script wants to branch on. */
@@ -34,9 +33,7 @@ final class ExitCodes {
                 || e instanceof IllegalStateException) {
             return USAGE;
         }
-        if (e instanceof TrainingProviderException) {
-            return UNAVAILABLE;
-        }
+        // Unavailable, rate limited, malformed, outcome unknown, and anything unexpected: try again later.
         return UNAVAILABLE;
     }
 }

@@ -29,6 +29,7 @@ import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
 import dev.loraport.provider.novita.internal.NovitaApi;
 import dev.loraport.provider.novita.internal.NovitaCapabilities;
+import dev.loraport.provider.novita.internal.NovitaErrors;
 import dev.loraport.provider.novita.internal.NovitaHttp;
 import dev.loraport.provider.novita.internal.NovitaMapper;
 import dev.loraport.provider.novita.internal.NovitaUploader;
@@ -175,9 +176,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         ObjectNode body = trainingBody(request, assets);
         String kind = request.kind() == TrainingKind.SUBJECT ? "subject" : "style";
         JsonNode response = http.execute("create", api.create(kind, http.body(body)));
-        String taskId = text(response, "task_id");
+        String taskId = NovitaErrors.text(response, "task_id");
         if (taskId == null && response.path("data").isObject()) {
-            taskId = text(response.get("data"), "task_id");
+            taskId = NovitaErrors.text(response.get("data"), "task_id");
         }
         if (taskId == null) {
             throw new MalformedResponseException(
@@ -296,7 +297,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 tasks.add(t);
             }
         }
-        String next = text(node.path("pagination"), "next_cursor");
+        String next = NovitaErrors.text(node.path("pagination"), "next_cursor");
         return new Page<>(tasks, next);
     }
 
@@ -339,9 +340,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
             mode = "img2img";
         }
         JsonNode submitted = http.execute("generate", api.generate(mode, http.body(body)));
-        String taskId = text(submitted, "task_id");
+        String taskId = NovitaErrors.text(submitted, "task_id");
         if (taskId == null && submitted.path("data").isObject()) {
-            taskId = text(submitted.get("data"), "task_id");
+            taskId = NovitaErrors.text(submitted.get("data"), "task_id");
         }
         if (taskId == null) {
             throw new MalformedResponseException(ID, "generate", "no task_id in the response", 200, null, null);
@@ -364,13 +365,13 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 continue;
             }
             JsonNode task = result.path("task");
-            String status = text(task, "status");
+            String status = NovitaErrors.text(task, "status");
             if ("TASK_STATUS_SUCCEED".equals(status)) {
                 return images(result, taskId);
             }
             if ("TASK_STATUS_FAILED".equals(status)) {
                 throw new TrainingProviderException(
-                        ID, "generate", "the generation task failed", null, text(task, "reason"), null);
+                        ID, "generate", "the generation task failed", null, NovitaErrors.text(task, "reason"), null);
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new ProviderUnavailableException(
@@ -388,7 +389,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
     private GenerationResult images(JsonNode result, String taskId) {
         List<GeneratedImage> images = new ArrayList<>();
         for (JsonNode img : result.path("images")) {
-            String url = text(img, "image_url");
+            String url = NovitaErrors.text(img, "image_url");
             if (url == null) {
                 continue;
             }
@@ -418,14 +419,6 @@ public final class NovitaTrainingProvider implements TrainingProvider {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException(ID, "generate", "interrupted while waiting", null, null, e);
         }
-    }
-
-    private static @Nullable String text(@Nullable JsonNode node, String field) {
-        if (node == null) {
-            return null;
-        }
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
     }
 
     @Override

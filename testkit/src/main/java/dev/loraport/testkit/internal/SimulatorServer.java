@@ -290,6 +290,21 @@ public abstract class SimulatorServer
     }
 
     /**
+     * A field as text.
+     *
+     * @param node the object, or null
+     * @param field the field
+     * @return the text, or null when absent, null or blank
+     */
+    protected static @Nullable String text(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    /**
      * A JSON string literal.
      *
      * @param s the text

@@ -518,14 +518,6 @@ public final class NovitaSimulator extends SimulatorServer {
         return Reply.json(200, n.toString());
     }
 
-    private static @Nullable String text(@Nullable JsonNode node, String field) {
-        if (node == null) {
-            return null;
-        }
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
-    }
-
     private static Map<String, String> query(String url) {
         Map<String, String> q = new HashMap<>();
         int i = url.indexOf('?');

@@ -514,14 +514,6 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         return Reply.json(200, n.toString());
     }
 
-    private static @Nullable String text(@Nullable JsonNode node, String field) {
-        if (node == null) {
-            return null;
-        }
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
-    }
-
     /** Builds a {@link StableDiffusionApiSimulator}. Not thread-safe. */
     public static final class Builder {
         private VirtualClock clock = VirtualClock.manual();

@@ -67,7 +67,14 @@ public final class NovitaErrors {
         return HttpErrors.fromStatus(ID, operation, status, providerText, retryAfter);
     }
 
-    static @Nullable String text(@Nullable JsonNode node, String field) {
+    /**
+     * A field as text.
+     *
+     * @param node the object, or null
+     * @param field the field
+     * @return the text, or null when absent, null or empty
+     */
+    public static @Nullable String text(@Nullable JsonNode node, String field) {
         if (node == null) {
             return null;
         }
