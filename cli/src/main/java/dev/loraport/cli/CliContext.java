@@ -81,29 +81,29 @@ final class CliContext implements AutoCloseable {
         return props;
     }
 
-    /** The configured provider id, or null when nothing names one. */
-    @Nullable
-    String configuredProvider() {
-        return properties().get("loraport.provider");
+    /** The configuration the flags, environment and file give, read once per question. */
+    ProviderConfig config() {
+        return ProviderConfig.fromMap(properties());
     }
 
     /** Whether the configuration points at a service (a key or a base URL), rather than nothing. */
     boolean hasRealService() {
-        String id = configuredProvider();
-        if (id == null) {
-            return false;
-        }
-        ProviderConfig c = ProviderConfig.fromMap(properties());
-        return c.apiKey().isPresent() || c.baseUrl().isPresent();
+        return isReal(config());
+    }
+
+    static boolean isReal(ProviderConfig c) {
+        return c.providerId().isPresent()
+                && (c.apiKey().isPresent() || c.baseUrl().isPresent());
     }
 
     /** The configured provider behind the full decorator stack, or an embedded simulator when none is configured. */
     TrainingProvider provider() {
-        String id = configuredProvider();
+        ProviderConfig config = config();
+        String id = config.providerId().orElse(null);
         if (id != null && !TrainingProviders.available().contains(id)) {
             throw new UsageException("unknown provider '" + id + "'; available: " + TrainingProviders.available());
         }
-        if (!hasRealService()) {
+        if (!isReal(config)) {
             String simId = id != null ? id : "novita";
             EmbeddedSimulator sim = EmbeddedSimulator.start(simId, simulatorSpeed, 0);
             resources.add(sim);
@@ -113,7 +113,7 @@ final class CliContext implements AutoCloseable {
             err.flush();
             return open(sim.config());
         }
-        return open(ProviderConfig.fromMap(properties()));
+        return open(config);
     }
 
     TrainingProvider open(ProviderConfig config) {

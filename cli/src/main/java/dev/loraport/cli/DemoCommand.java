@@ -110,11 +110,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         List<Run> runs = new ArrayList<>();
         if (real) {
-            if (!ctx.hasRealService()) {
+            ProviderConfig config = ctx.config();
+            if (!CliContext.isReal(config)) {
                 throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
                         + "or drop --real to run on the simulators");
             }
-            ProviderConfig config = ProviderConfig.fromMap(ctx.properties());
             runs.add(new Run(config.providerId().orElseThrow(), ctx.open(config), null));
         } else {
             if (ctx.hasRealService()) {
