@@ -58,7 +58,15 @@ public final class FakeTrainingProvider implements TrainingProvider {
     private final List<TrainingRequest> created = new ArrayList<>();
     private int seq;
 
-    private record Job(TrainingRequest request, String id, Instant createdAt, boolean canceled) {}
+    private record Job(
+            TrainingRequest request,
+            String id,
+            Instant createdAt,
+            boolean canceled,
+            @Nullable String failure,
+            @Nullable String forcedRaw) {}
+
+    private final Deque<String> trainingFailures = new ArrayDeque<>();
 
     private FakeTrainingProvider(Builder b) {
         this.info = new ProviderInfo(b.providerId, "Fake (" + b.providerId + ")", b.capabilities);
@@ -100,6 +108,38 @@ public final class FakeTrainingProvider implements TrainingProvider {
     }
 
     /**
+     * Makes the next created job fail, with this reason, when its training ends.
+     *
+     * @param reason the failure reason
+     */
+    public synchronized void failNextTraining(String reason) {
+        trainingFailures.add(Objects.requireNonNull(reason, "reason == null"));
+    }
+
+    /**
+     * Makes a job report a raw status of the test's choosing (neutral status UNKNOWN) from now on.
+     *
+     * @param taskId the job
+     * @param rawStatus the raw string
+     */
+    public synchronized void forceRawStatus(String taskId, String rawStatus) {
+        Job j = jobs.get(taskId);
+        if (j == null) {
+            throw new IllegalArgumentException("no job " + taskId);
+        }
+        jobs.put(taskId, new Job(j.request(), j.id(), j.createdAt(), j.canceled(), j.failure(), rawStatus));
+    }
+
+    /**
+     * How many jobs exist (created, not deleted).
+     *
+     * @return the count
+     */
+    public synchronized int jobCount() {
+        return jobs.size();
+    }
+
+    /**
      * Every request {@link #create} accepted, in order.
      *
      * @return a copy
@@ -128,7 +168,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
         info.capabilities().validate(info.id(), request);
         maybeFail();
         String id = "fake-" + (++seq);
-        jobs.put(id, new Job(request, id, clock.now(), false));
+        jobs.put(id, new Job(request, id, clock.now(), false, trainingFailures.poll(), null));
         created.add(request);
         return view(jobs.get(id));
     }
@@ -163,7 +203,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
         if (job == null) {
             throw new TaskNotFoundException(info.id(), "cancel", "unknown task " + id, 404, null, null);
         }
-        jobs.put(job.id(), new Job(job.request(), job.id(), job.createdAt(), true));
+        jobs.put(job.id(), new Job(job.request(), job.id(), job.createdAt(), true, job.failure(), job.forcedRaw()));
     }
 
     @Override
@@ -194,7 +234,10 @@ public final class FakeTrainingProvider implements TrainingProvider {
         Duration eta = null;
         List<TrainingModel> models = new ArrayList<>();
         Duration trainEnd = durations.queue().plus(durations.training());
-        if (job.canceled()) {
+        String reason = null;
+        if (job.forcedRaw() != null) {
+            status = TrainingStatus.UNKNOWN;
+        } else if (job.canceled()) {
             status = TrainingStatus.CANCELED;
         } else if (age.compareTo(durations.queue()) < 0) {
             status = TrainingStatus.QUEUED;
@@ -204,6 +247,9 @@ public final class FakeTrainingProvider implements TrainingProvider {
                     * 100
                     / Math.max(1, durations.training().toMillis()));
             eta = durations.total().minus(age);
+        } else if (job.failure() != null) {
+            status = TrainingStatus.FAILED;
+            reason = job.failure();
         } else if (age.compareTo(durations.total()) < 0) {
             status = TrainingStatus.DEPLOYING;
             models.add(new TrainingModel(job.id() + ".safetensors", TrainingStatus.DEPLOYING, "DEPLOYING"));
@@ -217,7 +263,8 @@ public final class FakeTrainingProvider implements TrainingProvider {
                 .name(job.request().name())
                 .kind(job.request().kind())
                 .status(status)
-                .rawStatus(status.name())
+                .rawStatus(job.forcedRaw() != null ? job.forcedRaw() : status.name())
+                .failureReason(reason)
                 .progressPercent(progress)
                 .eta(eta)
                 .createdAt(job.createdAt())

@@ -367,12 +367,19 @@ public abstract class TrainingProviderContract {
                 .build());
 
         assertThat(result.images()).isNotEmpty();
+        checkImage(result.images().get(0).url());
+    }
+
+    /**
+     * Checks that a generated image URL serves a PNG; a provider without a server overrides it.
+     *
+     * @param url the image URL
+     * @throws IOException when the download fails
+     * @throws InterruptedException when interrupted
+     */
+    protected void checkImage(URI url) throws IOException, InterruptedException {
         HttpResponse<byte[]> image = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create(result.images().get(0).url().toString()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(LocalImages.sniff(image.body())).isEqualTo("png");
     }
 

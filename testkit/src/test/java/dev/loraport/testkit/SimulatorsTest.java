@@ -114,6 +114,57 @@ class SimulatorsTest {
     }
 
     @Test
+    void everyFaultKindReachesAPlainHttpClient() throws Exception {
+        String list = "/v3/training?pagination.limit=1";
+        novita.failNext(Endpoint.LIST, Fault.malformedJson());
+        HttpResponse<String> malformed = novita("GET", list, null, true);
+        assertThat(malformed.statusCode()).isEqualTo(200);
+        assertThat(malformed.body()).endsWith(": ");
+
+        novita.failNext(Endpoint.LIST, Fault.htmlErrorPage());
+        HttpResponse<String> html = novita("GET", list, null, true);
+        assertThat(html.statusCode()).isEqualTo(502);
+        assertThat(html.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("html"));
+
+        novita.failNext(Endpoint.LIST, Fault.insufficientBalance());
+        assertThat(novita("GET", list, null, true).body()).contains("BILLING_BALANCE_NOT_ENOUGH");
+        novita.failNext(Endpoint.LIST, Fault.invalidKey());
+        assertThat(novita("GET", list, null, true).statusCode()).isEqualTo(403);
+        novita.failNext(Endpoint.LIST, Fault.rateLimited());
+        HttpResponse<String> limited = novita("GET", list, null, true);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isEmpty();
+
+        novita.failNext(Endpoint.LIST, Fault.delay(Duration.ofSeconds(2)));
+        HttpRequest impatient = HttpRequest.newBuilder(URI.create(novita.baseUrl() + list))
+                .header("Authorization", "Bearer " + novita.apiKey())
+                .timeout(Duration.ofMillis(200))
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        novita.failNext(Endpoint.LIST, Fault.connectionReset());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> novita("GET", list, null, true))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anAcceptedButLostCreateLeavesTheJobAndResetsTheConnection() throws Exception {
+        String key = "{\"key\":\"" + modelslab.apiKey() + "\"";
+        modelslab.failNext(Endpoint.CREATE, Fault.acceptedButLost());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> modelslab(
+                        "/api/v3/lora_fine_tune",
+                        key + ",\"instance_prompt\":\"p\",\"class_prompt\":\"c\",\"images\":[\"https://x/a.png\"],"
+                                + "\"training_type\":\"men\",\"max_train_steps\":\"2\"}"))
+                .isInstanceOf(IOException.class);
+        assertThat(modelslab.jobsCreated()).isEqualTo(1);
+        assertThat(modelslab.requestCount(Endpoint.CREATE)).isEqualTo(1);
+    }
+
+    @Test
     void modelslabKeepsItsTyposAndReportsErrorsInTheBody() throws Exception {
         String key = "{\"key\":\"" + modelslab.apiKey() + "\"}";
         HttpResponse<String> unknown = modelslab("/api/v3/fine_tune_status/nope", key);
