@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -297,13 +298,24 @@ final class RetryingProvider extends ForwardingTrainingProvider {
     }
 
     private Lookup findByName(String reference) {
+        return walk(t -> t.name().map(n -> n.contains(reference)).orElse(false), null);
+    }
+
+    /**
+     * Reads the listing page by page until a task matches (found), the pages run out (absent), or the page cap
+     * or a failed list call leaves the answer open (unknown). Every task read goes into {@code seen}.
+     */
+    private Lookup walk(Predicate<TrainingTask> match, @Nullable Map<String, TrainingTask> seen) {
         try {
             PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
             for (int i = 0; i < settings.reconcileMaxPages(); i++) {
                 PageRequest current = page;
                 Page<TrainingTask> p = retrying("list", () -> delegate().list(current));
                 for (TrainingTask t : p.items()) {
-                    if (t.name().map(n -> n.contains(reference)).orElse(false)) {
+                    if (seen != null) {
+                        seen.put(t.id().value(), t);
+                    }
+                    if (match.test(t)) {
                         return new Lookup(t, false);
                     }
                 }
@@ -313,7 +325,8 @@ final class RetryingProvider extends ForwardingTrainingProvider {
                 page = PageRequest.after(p.nextCursor(), PageRequest.MAX_LIMIT);
             }
             return Lookup.UNKNOWN;
-        } catch (TrainingProviderException listFailed) {
+        } catch (TrainingProviderException e) {
+            log.warn("loraport {} create: could not list jobs to reconcile: {}", metrics.providerId(), e.getMessage());
             return Lookup.UNKNOWN;
         }
     }
@@ -342,25 +355,8 @@ final class RetryingProvider extends ForwardingTrainingProvider {
     }
 
     private @Nullable Map<String, TrainingTask> listAll() {
-        try {
-            Map<String, TrainingTask> out = new LinkedHashMap<>();
-            PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-            for (int i = 0; i < settings.reconcileMaxPages(); i++) {
-                PageRequest current = page;
-                Page<TrainingTask> p = retrying("list", () -> delegate().list(current));
-                for (TrainingTask t : p.items()) {
-                    out.put(t.id().value(), t);
-                }
-                if (!p.hasNext()) {
-                    return out;
-                }
-                page = PageRequest.after(p.nextCursor(), PageRequest.MAX_LIMIT);
-            }
-            return null;
-        } catch (TrainingProviderException e) {
-            log.warn("loraport {} create: could not list jobs to reconcile: {}", metrics.providerId(), e.getMessage());
-            return null;
-        }
+        Map<String, TrainingTask> out = new LinkedHashMap<>();
+        return walk(t -> false, out).absent ? out : null;
     }
 
     private String newReference() {

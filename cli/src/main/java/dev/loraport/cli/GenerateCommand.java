@@ -4,6 +4,7 @@ import dev.loraport.GeneratedImage;
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
 import dev.loraport.TrainingProvider;
+import dev.loraport.internal.LocalImages;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,12 +106,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private static String extension(byte[] b) {
-        if (b.length > 3 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return ".png";
-        }
-        if (b.length > 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
-            return ".jpg";
-        }
-        return ".webp";
+        String format = LocalImages.sniff(b);
+        return "png".equals(format) ? ".png" : "jpeg".equals(format) ? ".jpg" : ".webp";
     }
 }
