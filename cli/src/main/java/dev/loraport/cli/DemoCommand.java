@@ -2,25 +2,18 @@ package dev.loraport.cli;
 
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
-import dev.loraport.ProviderConfig;
-import dev.loraport.TrainingKind;
-import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingRequest;
-import dev.loraport.TrainingStatus;
-import dev.loraport.TrainingTask;
-import dev.loraport.decorators.LoraportMetrics;
+import dev.loraport.cli.Lifecycle.Job;
+import dev.loraport.cli.Lifecycle.Lane;
 import dev.loraport.testkit.Endpoint;
 import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.SampleImages;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,180 +61,83 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the comparison as JSON")
     boolean json;
 
-    /** One provider's run. */
-    private static final class Run {
-        final String id;
-        final TrainingProvider provider;
-        final @Nullable EmbeddedSimulator sim;
-
-        @Nullable
-        TrainingTask task;
-
-        long acceptMillis;
-
-        @Nullable
-        Instant acceptedAt;
-
-        @Nullable
-        Duration toReady;
-
-        @Nullable
-        Path image;
-
-        @Nullable
-        String error;
-
-        Run(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim) {
-            this.id = id;
-            this.provider = provider;
-            this.sim = sim;
-        }
-
-        Instant now() {
-            return sim != null ? sim.clock.now() : Instant.now();
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
         if (!(faultRate >= 0 && faultRate < 1)) {
             throw new UsageException("--fault-rate: " + faultRate + " is out of range; allowed 0 to below 1");
         }
-        List<Run> runs = new ArrayList<>();
+        PrintWriter log = json ? ctx.err : ctx.out;
+        List<Lane> lanes;
         if (real) {
-            ProviderConfig config = ctx.config();
-            if (!CliContext.isReal(config)) {
-                throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
-                        + "or drop --real to run on the simulators");
-            }
-            runs.add(new Run(config.providerId().orElseThrow(), ctx.open(config), null));
+            lanes = List.of(Lifecycle.realLane(ctx));
         } else {
-            if (ctx.hasRealService()) {
-                ctx.err.println("loraport: a real service is configured, but the demo runs on the simulators; "
-                        + "add --real to spend money on it.");
-            }
-            for (String id : EmbeddedSimulator.IDS) {
-                EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
-                ctx.register(sim);
+            lanes = Lifecycle.simulatedLanes(ctx, sim -> {
                 if (faultRate > 0) {
-                    sim.simulator.failRandomly(faultRate, 42, Endpoint.STATUS, Fault.serverError(503));
+                    sim.failRandomly(faultRate, 42, Endpoint.STATUS, Fault.serverError(503));
                 }
-                runs.add(new Run(id, ctx.open(sim.config()), sim));
-            }
-            ctx.simulated = true;
-            (json ? ctx.err : ctx.out)
-                    .println("loraport demo: training one subject LoRA on " + runs.size()
-                            + " simulated services (time x" + (int) ctx.simulatorSpeed
-                            + (faultRate > 0
-                                    ? ", " + Math.round(faultRate * 100) + "% of status calls fail with 503"
-                                    : "")
-                            + ")");
-        }
-
-        for (Run run : runs) {
-            TrainingRequest request = request(run.provider);
-            long t0 = System.nanoTime();
-            try {
-                run.task = run.provider.create(request);
-                run.acceptMillis = (System.nanoTime() - t0) / 1_000_000;
-                run.acceptedAt = run.now();
-                (json ? ctx.err : ctx.out).println("submitted " + run.id + ":" + run.task.id());
-            } catch (RuntimeException e) {
-                run.error = e.getMessage();
-            }
+            });
+            log.println("loraport demo: training one subject LoRA on " + lanes.size()
+                    + " simulated services (time x" + (int) ctx.simulatorSpeed
+                    + (faultRate > 0 ? ", " + Math.round(faultRate * 100) + "% of status calls fail with 503" : "")
+                    + ")");
         }
 
         ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
-        JobWaiter waiter = JobWaiter.forContext(ctx);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean pending = true;
-        while (pending) {
-            pending = false;
-            Duration sleep = Duration.ofSeconds(1);
-            for (Run run : runs) {
-                if (run.task == null || run.task.status().isTerminal()) {
-                    continue;
-                }
-                try {
-                    run.task = run.provider.status(run.task.id());
-                } catch (RuntimeException e) {
-                    run.error = e.getMessage();
-                    continue;
-                }
-                if (!json) {
-                    view.update(run.id, run.task);
-                }
-                if (run.task.status().isTerminal()) {
-                    run.toReady = Duration.between(run.acceptedAt, run.now());
-                } else {
-                    pending = true;
-                    Duration next = waiter.nextPoll(run.task);
-                    sleep = next.compareTo(sleep) < 0 ? next : sleep;
-                }
-            }
-            if (pending) {
-                if (System.nanoTime() > deadline) {
-                    throw new JobWaiter.WaitTimeoutException(runs.get(0).task, timeout);
-                }
-                Thread.sleep(sleep.toMillis());
-            }
-        }
+        boolean ended = Lifecycle.run(
+                lanes,
+                1,
+                JobWaiter.forContext(ctx),
+                timeout,
+                (lane, job) -> {
+                    synchronized (log) {
+                        log.println("submitted " + lane.id + ":" + job.task.id());
+                        log.flush();
+                    }
+                },
+                (lane, job) -> {
+                    if (!json) {
+                        view.update(lane.label(job), job.task);
+                    }
+                });
 
-        for (Run run : runs) {
-            if (run.task != null
-                    && run.task.status() == TrainingStatus.READY
-                    && !run.task.models().isEmpty()) {
+        for (Lane lane : lanes) {
+            Job job = lane.jobs.get(0);
+            if (job.ready() && !job.task.models().isEmpty()) {
                 try {
-                    GenerationResult result = run.provider.generate(GenerationRequest.builder()
+                    GenerationResult result = lane.provider.generate(GenerationRequest.builder()
                             .prompt("a portrait photo of ohwx person, studio light")
-                            .addLora(run.task.models().get(0).name(), 0.7)
+                            .addLora(job.task.models().get(0).name(), 0.7)
                             .build());
-                    run.image = GenerateCommand.save(result, out, run.id).get(0);
+                    job.image = GenerateCommand.save(result, out, lane.id).get(0);
                 } catch (RuntimeException e) {
-                    run.error = "generate: " + e.getMessage();
+                    job.error = "generate: " + e.getMessage();
                 }
             }
         }
-        report(ctx, runs);
-        boolean allReady = runs.stream()
-                .allMatch(r -> r.task != null && r.task.status() == TrainingStatus.READY && r.error == null);
-        return allReady ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        report(ctx, lanes);
+        if (!ended) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        return lanes.stream().allMatch(l -> l.jobs.get(0).ready()) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
     }
 
-    private static TrainingRequest request(TrainingProvider provider) {
-        String baseModel =
-                provider.info().capabilities().baseModels().stream().findFirst().orElse("v1-5-pruned-emaonly");
-        return TrainingRequest.builder()
-                .name("loraport-demo")
-                .kind(TrainingKind.SUBJECT)
-                .baseModel(baseModel)
-                .images(SampleImages.pngs(6))
-                .instancePrompt("a photo of ohwx person")
-                .classPrompt("person")
-                .steps(500)
-                .build();
-    }
-
-    private void report(CliContext ctx, List<Run> runs) {
+    private void report(CliContext ctx, List<Lane> lanes) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Run run : runs) {
+        for (Lane run : lanes) {
+            Job job = run.jobs.get(0);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("provider", run.id);
-            m.put("task", run.task == null ? null : run.task.id().value());
-            m.put("acceptMillis", run.task == null ? null : run.acceptMillis);
-            m.put("readySimulatedSeconds", run.toReady == null ? null : run.toReady.toSeconds());
-            m.put(
-                    "apiCalls",
-                    run.sim != null
-                            ? run.sim.simulator.requestCount(Endpoint.ANY)
-                            : (long) ctx.counter(LoraportMetrics.ATTEMPTS, run.id));
-            m.put("retries", (long) ctx.counter(LoraportMetrics.RETRIES, run.id));
+            m.put("task", job.task == null ? null : job.task.id().value());
+            m.put("acceptMillis", job.task == null ? null : job.acceptMillis);
+            m.put("readySimulatedSeconds", job.ready() && job.toEnd != null ? job.toEnd.toSeconds() : null);
+            m.put("apiCalls", Lifecycle.apiCalls(ctx, run));
+            m.put("retries", Lifecycle.retries(ctx, run));
             m.put(
                     "status",
-                    run.task == null ? "NOT SUBMITTED" : run.task.status().name());
-            m.put("image", run.image == null ? null : run.image.toString());
-            m.put("error", run.error);
+                    job.task == null ? "NOT SUBMITTED" : job.task.status().name());
+            m.put("image", job.image == null ? null : job.image.toString());
+            m.put("error", job.error);
             rows.add(m);
         }
         if (json) {

@@ -58,8 +58,12 @@ final class JobWaiter {
         private static final long serialVersionUID = 1L;
 
         WaitTimeoutException(TrainingTask last, Duration timeout) {
-            super("still " + last.status() + " after " + Render.duration(timeout) + "; the job keeps running: "
-                    + last.providerId() + ":" + last.id());
+            super(message(last, timeout));
+        }
+
+        static String message(TrainingTask last, Duration timeout) {
+            return "still " + last.status() + " after " + Render.duration(timeout) + "; the job keeps running: "
+                    + last.providerId() + ":" + last.id();
         }
     }
 }

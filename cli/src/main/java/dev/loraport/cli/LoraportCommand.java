@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         description = "Train LoRA models on hosted services (or the embedded simulators) through one interface.",
         subcommands = {
             DemoCommand.class,
+            BenchCommand.class,
             ProvidersCommand.class,
             TrainCommand.class,
             StatusCommand.class,

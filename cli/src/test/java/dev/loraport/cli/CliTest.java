@@ -232,4 +232,62 @@ class CliTest {
         assertThat(run(Map.of(), "demo", "--real")).isEqualTo(2);
         assertThat(err).contains("--real: no service configured");
     }
+
+    @Test
+    void benchRunsTheWorkloadOnBothSimulatorsUnderChaosWithoutADuplicateTraining() throws IOException {
+        Path report = dir.resolve("bench");
+        assertThat(run(
+                        Map.of(),
+                        "bench",
+                        "--jobs",
+                        "2",
+                        "--faults",
+                        "chaos",
+                        "--speed",
+                        "1000",
+                        "--json",
+                        "--out",
+                        report.toString()))
+                .as(err)
+                .isZero();
+
+        JsonNode result = json();
+        assertThat(result.get("faults").asText()).isEqualTo("chaos");
+        assertThat(result.get("providers").findValuesAsText("provider"))
+                .containsExactly("novita", "stablediffusionapi");
+        for (JsonNode p : result.get("providers")) {
+            String id = p.get("provider").asText();
+            assertThat(p.get("ready").asInt()).as(id).isEqualTo(2);
+            // The first create's response was lost: the job is found again, not trained a second time.
+            assertThat(p.get("duplicateTrainings").asInt()).as(id).isZero();
+            assertThat(p.get("callsByEndpoint").get("create").asInt()).as(id).isEqualTo(2);
+            assertThat(p.get("retries").asLong()).as(id).isPositive();
+            assertThat(p.get("readySecondsP50").asLong()).as(id).isPositive();
+            assertThat(p.get("readySecondsMax").asLong())
+                    .as(id)
+                    .isGreaterThanOrEqualTo(p.get("readySecondsP50").asLong());
+            assertThat(p.get("jobDetails").findValuesAsText("status")).as(id).containsOnly("READY");
+        }
+        assertThat(JSON.readTree(report.resolve("bench.json").toFile())).isEqualTo(result);
+        java.awt.image.BufferedImage png =
+                javax.imageio.ImageIO.read(report.resolve("lifecycle.png").toFile());
+        assertThat(png.getWidth()).isEqualTo(2 * 560);
+        assertThat(png.getHeight()).isEqualTo(2 * 360);
+        assertThat(Files.readString(report.resolve("report.html")))
+                .contains("<img src=\"lifecycle.png\"", "chaos", ">novita<", ">stablediffusionapi<");
+    }
+
+    @Test
+    void benchNamesTheBadOptionAndItsAllowedValuesBeforeStartingAnything() {
+        assertThat(run(Map.of(), "bench", "--jobs", "0")).isEqualTo(2);
+        assertThat(err).contains("--jobs: 0 is out of range; allowed 1 to 50");
+
+        assertThat(run(Map.of(), "bench", "--faults", "meteor")).isEqualTo(2);
+        assertThat(err)
+                .contains("--faults: unknown profile 'meteor'; allowed: none, flaky, throttled, lost-create, chaos");
+
+        assertThat(run(env("novita"), "bench", "--real", "--faults", "flaky")).isEqualTo(2);
+        assertThat(err).contains("--faults: flaky is injected by the simulators only");
+        assertThat(novita.requestCount(Endpoint.ANY)).isZero();
+    }
 }

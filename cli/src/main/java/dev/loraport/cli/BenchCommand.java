@@ -1,0 +1,280 @@
+package dev.loraport.cli;
+
+import dev.loraport.cli.Lifecycle.Job;
+import dev.loraport.cli.Lifecycle.Lane;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.Fault;
+import dev.loraport.testkit.ProviderSimulator;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The job-lifecycle benchmark: the same training workload on every provider (embedded simulators unless
+ * {@code --real}), optionally under a fault profile, measured from submission to READY. Writes the figures as
+ * JSON, an HTML page and a PNG chart, and prints a table.
+ */
+@Command(
+        name = "bench",
+        description = "Run the same training workload on every provider and compare time to accept, time to READY, "
+                + "calls, retries and failures; writes bench.json, report.html and lifecycle.png.")
+final class BenchCommand implements Callable<Integer> {
+
+    /** Fault profiles, scripted on the embedded simulators before the first call. */
+    enum FaultProfile {
+        /** No injected faults. */
+        NONE("no injected faults"),
+        /** A share of status polls and image uploads fail with 5xx. */
+        FLAKY("20% of status calls fail with 503, 10% of uploads with 502"),
+        /** Every third status poll is answered 429 without Retry-After. */
+        THROTTLED("every 3rd status call is refused with 429 (no Retry-After: the client backs off)"),
+        /** The first create takes effect on the service but its response is lost. */
+        LOST_CREATE("the first create is accepted but its response is lost (connection reset)"),
+        /** All of the above at once. */
+        CHAOS("flaky + throttled + lost-create");
+
+        final String description;
+
+        FaultProfile(String description) {
+            this.description = description;
+        }
+
+        String cliName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        static FaultProfile parse(String value) {
+            for (FaultProfile p : values()) {
+                if (p.cliName().equals(value.trim().toLowerCase(Locale.ROOT))) {
+                    return p;
+                }
+            }
+            throw new UsageException("--faults: unknown profile '" + value + "'; allowed: "
+                    + Arrays.stream(values()).map(FaultProfile::cliName).collect(Collectors.joining(", ")));
+        }
+
+        void apply(ProviderSimulator sim) {
+            if (this == FLAKY || this == CHAOS) {
+                sim.failRandomly(0.2, 7, Endpoint.STATUS, Fault.serverError(503));
+                sim.failRandomly(0.1, 11, Endpoint.UPLOAD, Fault.serverError(502));
+            }
+            if (this == THROTTLED || this == CHAOS) {
+                sim.failEvery(3, Endpoint.STATUS, Fault.rateLimited());
+            }
+            if (this == LOST_CREATE || this == CHAOS) {
+                sim.failNext(Endpoint.CREATE, Fault.acceptedButLost());
+            }
+        }
+    }
+
+    static final int MAX_JOBS = 50;
+
+    @ParentCommand
+    LoraportCommand parent;
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Option(names = "--real", description = "run on the configured real service (spends money: one training per job)")
+    boolean real;
+
+    @Option(
+            names = "--jobs",
+            defaultValue = "3",
+            paramLabel = "N",
+            description = "trainings per provider, 1 to " + MAX_JOBS + " (default ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(
+            names = "--faults",
+            defaultValue = "none",
+            paramLabel = "PROFILE",
+            description = "fault profile on the simulators: none, flaky, throttled, lost-create, chaos "
+                    + "(default ${DEFAULT-VALUE})")
+    String faults;
+
+    @Option(
+            names = "--out",
+            defaultValue = "loraport-out/bench",
+            paramLabel = "DIR",
+            description = "where to write bench.json, report.html and lifecycle.png (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT5M",
+            description = "how long to wait for every training to end (default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--json", description = "print the results as JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext ctx = global.apply(parent.ctx);
+        if (jobs < 1 || jobs > MAX_JOBS) {
+            throw new UsageException("--jobs: " + jobs + " is out of range; allowed 1 to " + MAX_JOBS);
+        }
+        FaultProfile profile = FaultProfile.parse(faults);
+        if (real && profile != FaultProfile.NONE) {
+            throw new UsageException("--faults: " + profile.cliName()
+                    + " is injected by the simulators only; allowed with --real: none");
+        }
+        PrintWriter log = json ? ctx.err : ctx.out;
+        List<Lane> lanes = real ? List.of(Lifecycle.realLane(ctx)) : Lifecycle.simulatedLanes(ctx, profile::apply);
+        log.println("loraport bench: " + jobs + " training(s) per provider on " + lanes.size()
+                + (real ? " real service(s)" : " simulated services (time x" + (int) ctx.simulatorSpeed + ")")
+                + ", faults: " + profile.cliName());
+        log.flush();
+
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        boolean ended =
+                Lifecycle.run(lanes, jobs, JobWaiter.forContext(ctx), timeout, (lane, job) -> {}, (lane, job) -> {});
+        double wallSeconds = (System.nanoTime() - t0) / 1e9;
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("started", started.toString());
+        result.put("faults", profile.cliName());
+        result.put("faultDescription", profile.description);
+        result.put("jobsPerProvider", jobs);
+        result.put("real", real);
+        result.put("simulatorSpeed", real ? null : ctx.simulatorSpeed);
+        result.put("wallSeconds", round(wallSeconds));
+        List<Map<String, Object>> providers = new ArrayList<>();
+        for (Lane lane : lanes) {
+            providers.add(summary(ctx, lane));
+        }
+        result.put("providers", providers);
+
+        Files.createDirectories(out);
+        Path jsonFile = out.resolve("bench.json");
+        Files.writeString(jsonFile, Render.json(result));
+        BenchReport.Written written = BenchReport.write(result, out);
+        if (json) {
+            ctx.out.println(Render.json(result));
+        } else {
+            printTable(ctx.out, providers);
+        }
+        log.println(
+                "wrote " + jsonFile + ", " + written.html() + (written.chart() != null ? ", " + written.chart() : ""));
+        if (written.chartError() != null) {
+            ctx.err.println("loraport: no chart: " + written.chartError());
+        }
+        if (!ended) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        boolean allReady = lanes.stream().allMatch(l -> l.jobs.stream().allMatch(Job::ready));
+        return allReady ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+    }
+
+    private static Map<String, Object> summary(CliContext ctx, Lane lane) {
+        List<Job> accepted = lane.jobs.stream().filter(j -> j.task != null).toList();
+        List<Job> ready = lane.jobs.stream().filter(Job::ready).toList();
+        long[] acceptMs =
+                accepted.stream().mapToLong(j -> j.acceptMillis).sorted().toArray();
+        long[] readyS = ready.stream()
+                .filter(j -> j.toEnd != null)
+                .mapToLong(j -> j.toEnd.toSeconds())
+                .sorted()
+                .toArray();
+        long calls = Lifecycle.apiCalls(ctx, lane);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("provider", lane.id);
+        m.put("jobs", lane.jobs.size());
+        m.put("accepted", accepted.size());
+        m.put("ready", ready.size());
+        m.put("failed", lane.jobs.size() - ready.size());
+        // Trainings the service holds beyond those the caller was told about: each one is billed twice.
+        m.put("duplicateTrainings", lane.sim == null ? null : lane.sim.simulator.jobsCreated() - accepted.size());
+        m.put("acceptMillisP50", percentile(acceptMs, 50));
+        m.put("acceptMillisMax", acceptMs.length == 0 ? null : acceptMs[acceptMs.length - 1]);
+        m.put("readySecondsP50", percentile(readyS, 50));
+        m.put("readySecondsMax", readyS.length == 0 ? null : readyS[readyS.length - 1]);
+        m.put("clock", lane.sim == null ? "wall" : "simulated");
+        m.put("apiCalls", calls);
+        m.put("apiCallsPerJob", round((double) calls / lane.jobs.size()));
+        if (lane.sim != null) {
+            Map<String, Object> byEndpoint = new LinkedHashMap<>();
+            for (Endpoint e :
+                    List.of(Endpoint.UPLOAD, Endpoint.UPLOAD_PUT, Endpoint.CREATE, Endpoint.STATUS, Endpoint.LIST)) {
+                int n = lane.sim.simulator.requestCount(e);
+                if (n > 0) {
+                    byEndpoint.put(e.name().toLowerCase(Locale.ROOT), n);
+                }
+            }
+            m.put("callsByEndpoint", byEndpoint);
+        }
+        m.put("retries", Lifecycle.retries(ctx, lane));
+        List<Map<String, Object>> jobRows = new ArrayList<>();
+        for (Job j : lane.jobs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("job", j.index);
+            row.put("task", j.task == null ? null : j.task.id().value());
+            row.put("status", j.task == null ? "NOT SUBMITTED" : j.task.status().name());
+            row.put("rawStatus", j.task == null ? null : j.task.rawStatus().orElse(null));
+            row.put("acceptMillis", j.task == null ? null : j.acceptMillis);
+            row.put("endSeconds", j.toEnd == null ? null : j.toEnd.toSeconds());
+            row.put("error", j.error);
+            jobRows.add(row);
+        }
+        m.put("jobDetails", jobRows);
+        return m;
+    }
+
+    /** Nearest-rank percentile of sorted values, or null when there are none. */
+    static Long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void printTable(PrintWriter out, List<Map<String, Object>> providers) {
+        LongFunction<String> secs = s -> Render.duration(Duration.ofSeconds(s));
+        List<List<String>> rows = new ArrayList<>();
+        for (Map<String, Object> m : providers) {
+            Object readyP50 = m.get("readySecondsP50");
+            rows.add(List.of(
+                    String.valueOf(m.get("provider")),
+                    m.get("ready") + "/" + m.get("jobs"),
+                    m.get("acceptMillisP50") == null ? "-" : m.get("acceptMillisP50") + " ms",
+                    readyP50 == null ? "-" : secs.apply((Long) readyP50),
+                    String.valueOf(m.get("apiCallsPerJob")),
+                    String.valueOf(m.get("retries")),
+                    m.get("duplicateTrainings") == null ? "-" : String.valueOf(m.get("duplicateTrainings"))));
+        }
+        boolean simulated = providers.stream().anyMatch(m -> "simulated".equals(m.get("clock")));
+        out.println();
+        out.print(Render.table(
+                List.of(
+                        "provider",
+                        "READY",
+                        "accept p50",
+                        simulated ? "to READY p50 (simulated)" : "to READY p50",
+                        "calls/job",
+                        "retries",
+                        "duplicates"),
+                rows));
+    }
+}

@@ -1,0 +1,236 @@
+package dev.loraport.cli;
+
+import dev.loraport.ProviderConfig;
+import dev.loraport.TrainingKind;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingRequest;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
+import dev.loraport.decorators.LoraportMetrics;
+import dev.loraport.testkit.Endpoint;
+import dev.loraport.testkit.ProviderSimulator;
+import dev.loraport.testkit.SampleImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The training workload {@code demo} and {@code bench} share: the same small subject LoRA submitted to each
+ * provider, then every job polled until it ends, with what each step took.
+ *
+ * <p>A {@link Job} is written only by its own thread while it runs and read after {@link #run} returns.
+ */
+final class Lifecycle {
+
+    private Lifecycle() {}
+
+    /** One provider's part of a run: its client, its simulator when embedded, and its jobs. */
+    static final class Lane {
+        final String id;
+        final TrainingProvider provider;
+        final @Nullable EmbeddedSimulator sim;
+        final List<Job> jobs = new ArrayList<>();
+
+        Lane(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim) {
+            this.id = id;
+            this.provider = provider;
+            this.sim = sim;
+        }
+
+        /** The service's time: simulated on an embedded simulator, the wall clock on a real service. */
+        Instant now() {
+            return sim != null ? sim.clock.now() : Instant.now();
+        }
+
+        String label(Job job) {
+            return jobs.size() == 1 ? id : id + " #" + job.index;
+        }
+    }
+
+    /** One training job, from submission to its last status. */
+    static final class Job {
+        final int index;
+
+        @Nullable
+        TrainingTask task;
+
+        long acceptMillis;
+
+        @Nullable
+        Instant acceptedAt;
+
+        /** Service time from accepted to first seen in a terminal status. */
+        @Nullable
+        Duration toEnd;
+
+        @Nullable
+        Path image;
+
+        @Nullable
+        String error;
+
+        Job(int index) {
+            this.index = index;
+        }
+
+        boolean pending() {
+            return task != null && !task.status().isTerminal();
+        }
+
+        boolean ready() {
+            return task != null && task.status() == TrainingStatus.READY && error == null;
+        }
+    }
+
+    /** The configured real service as one lane; refuses when none is configured, so money is never spent by default. */
+    static Lane realLane(CliContext ctx) {
+        ProviderConfig config = ctx.config();
+        if (!CliContext.isReal(config)) {
+            throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
+                    + "or drop --real to run on the simulators");
+        }
+        return new Lane(config.providerId().orElseThrow(), ctx.open(config), null);
+    }
+
+    /**
+     * One lane per embedded simulator, each behind the full decorator stack, faults scripted by {@code faults}
+     * before the first call. Says so when a real service is configured but left alone.
+     */
+    static List<Lane> simulatedLanes(CliContext ctx, Consumer<ProviderSimulator> faults) {
+        if (ctx.hasRealService()) {
+            ctx.err.println("loraport: a real service is configured, but this runs on the simulators; "
+                    + "add --real to spend money on it.");
+        }
+        List<Lane> lanes = new ArrayList<>();
+        for (String id : EmbeddedSimulator.IDS) {
+            EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
+            ctx.register(sim);
+            faults.accept(sim.simulator);
+            lanes.add(new Lane(id, ctx.open(sim.config()), sim));
+        }
+        ctx.simulated = true;
+        return lanes;
+    }
+
+    /** Requests the service received: counted by the simulator when embedded, else attempts the client made. */
+    static long apiCalls(CliContext ctx, Lane lane) {
+        return lane.sim != null
+                ? lane.sim.simulator.requestCount(Endpoint.ANY)
+                : (long) ctx.counter(LoraportMetrics.ATTEMPTS, lane.id);
+    }
+
+    /** Calls the retry decorator repeated on this lane. */
+    static long retries(CliContext ctx, Lane lane) {
+        return (long) ctx.counter(LoraportMetrics.RETRIES, lane.id);
+    }
+
+    /** The workload: six small face images, 500 steps, on the provider's first base model. */
+    static TrainingRequest request(TrainingProvider provider) {
+        String baseModel =
+                provider.info().capabilities().baseModels().stream().findFirst().orElse("v1-5-pruned-emaonly");
+        return TrainingRequest.builder()
+                .name("loraport-demo")
+                .kind(TrainingKind.SUBJECT)
+                .baseModel(baseModel)
+                .images(SampleImages.pngs(6))
+                .instancePrompt("a photo of ohwx person")
+                .classPrompt("person")
+                .steps(500)
+                .build();
+    }
+
+    /**
+     * Runs {@code count} jobs on every lane at once, one thread per job: each submits the workload, timing its
+     * acceptance, then polls its job until it ends, spacing polls as {@code waiter} says. Running them side by
+     * side keeps one job's upload out of another's time to READY. A refused or lost submission is recorded on
+     * its job, never retried here (the provider's retry decorator decides that).
+     *
+     * @return false when the time ran out first; each job still running then says so in its error
+     */
+    static boolean run(
+            List<Lane> lanes,
+            int count,
+            JobWaiter waiter,
+            Duration timeout,
+            BiConsumer<Lane, Job> onAccepted,
+            BiConsumer<Lane, Job> onUpdate)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Callable<Boolean>> work = new ArrayList<>();
+        for (Lane lane : lanes) {
+            TrainingRequest request = request(lane.provider);
+            for (int i = 1; i <= count; i++) {
+                Job job = new Job(i);
+                lane.jobs.add(job);
+                work.add(() -> follow(lane, job, request, waiter, deadline, timeout, onAccepted, onUpdate));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(work.size(), r -> {
+            Thread t = new Thread(r, "loraport-job");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            boolean ended = true;
+            for (Future<Boolean> f : pool.invokeAll(work)) {
+                ended &= f.get();
+            }
+            return ended;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a job's thread failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean follow(
+            Lane lane,
+            Job job,
+            TrainingRequest request,
+            JobWaiter waiter,
+            long deadline,
+            Duration timeout,
+            BiConsumer<Lane, Job> onAccepted,
+            BiConsumer<Lane, Job> onUpdate)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            job.task = lane.provider.create(request);
+        } catch (RuntimeException e) {
+            job.error = e.getMessage();
+            return true;
+        }
+        job.acceptMillis = (System.nanoTime() - t0) / 1_000_000;
+        job.acceptedAt = lane.now();
+        onAccepted.accept(lane, job);
+        while (true) {
+            try {
+                job.task = lane.provider.status(job.task.id());
+            } catch (RuntimeException e) {
+                // The job may still be running, but this run stops following it and says why.
+                job.error = e.getMessage();
+                return true;
+            }
+            onUpdate.accept(lane, job);
+            if (job.task.status().isTerminal()) {
+                job.toEnd = Duration.between(job.acceptedAt, lane.now());
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout);
+                return false;
+            }
+            Thread.sleep(waiter.nextPoll(job.task).toMillis());
+        }
+    }
+}
