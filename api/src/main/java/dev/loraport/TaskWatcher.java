@@ -37,12 +37,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Polling.</b> A job is polled at once, then again after a delay computed from what the service said:
- * {@code eta × etaFactor} when it gives an ETA; else the time left estimated from progress; else the time left
- * of the provider's {@linkplain Builder#expectedDuration(String, Duration) expected duration}, or a twentieth of
- * it once that is over. The delay is clamped between {@linkplain Builder#minPollInterval floor} and
+ * {@code eta × etaFactor} when it gives an ETA; else the time left estimated from progress; else, when it gave an
+ * ETA before, the time left to the end that ETA named, and once that end has passed, half the time overrun; else
+ * the time left of the provider's {@linkplain Builder#expectedDuration(String, Duration) expected duration}, or a
+ * twentieth of it once that is over. The delay is clamped between {@linkplain Builder#minPollInterval floor} and
  * {@linkplain Builder#maxPollInterval ceiling} and jittered. So a job is polled rarely while its end is far and
- * densely near it. Retryable errors back off exponentially from the floor, and a
- * {@link RateLimitedException} pauses every poll of that provider for its {@code retryAfter}.
+ * densely near it. Once the estimated end is nearer than the floor, one poll is aimed 250 ms past it, so a job
+ * that ends on time is seen at once; a job that overruns is then polled at
+ * the floor or slower. (Jobs refreshed from list pages, below, get no aimed poll: it would cost a status call
+ * each.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
+ * poll of that provider for its {@code retryAfter}.
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
  * has two or more watched jobs, due jobs are refreshed from {@link TrainingProvider#list(PageRequest) list}
@@ -75,6 +79,9 @@ public final class TaskWatcher implements AutoCloseable {
 
     /** The default expected duration of a job, used when the service gives neither ETA nor progress. */
     public static final Duration DEFAULT_EXPECTED_DURATION = Duration.ofMinutes(30);
+
+    /** How long after a job's estimated end its aimed poll comes: covers the clock skew and the response's age. */
+    static final long AIM_MARGIN_MILLIS = 250;
 
     final Scheduler scheduler;
     private final @Nullable ExecutorScheduler ownScheduler;
@@ -373,26 +380,56 @@ public final class TaskWatcher implements AutoCloseable {
         return expectedDurations.getOrDefault(providerId, defaultExpectedDuration);
     }
 
-    /** The delay before the next poll of a job that just reported {@code task}. */
+    /**
+     * The delay before the next poll of a job that just reported {@code task}. Once the job's estimated end is
+     * nearer than the floor allows to follow closely, one poll is aimed just past that end, even below the floor,
+     * so a job that ends on time is seen at once; polls after that keep to the floor.
+     */
     long nextDelay(Watch w, TrainingTask task, long now) {
         long expected = expectedDuration(w.ref.providerId()).toMillis();
-        double base;
+        double untilEnd;
+        boolean estimated = true;
         if (task.eta().isPresent()) {
-            base = task.eta().get().toMillis() * etaFactor;
+            untilEnd = task.eta().get().toMillis();
+            w.etaEndsAt = saturatedAdd(now, (long) untilEnd);
+        } else if (w.etaEndsAt != 0 && task.progressPercent().isEmpty()) {
+            // The service stopped giving an ETA (some do once training ends and deployment starts): its last one
+            // still beats a guess from the provider's typical duration.
+            untilEnd = w.etaEndsAt - now;
         } else {
             long started = task.createdAt()
                     .map(Instant::toEpochMilli)
                     .orElse(w.ref.createdAt().toEpochMilli());
             long elapsed = Math.max(0, now - started);
             int p = task.progressPercent().orElse(0);
-            double remaining;
             if (p > 0 && p < 100 && elapsed > 0) {
-                remaining = (double) elapsed * (100 - p) / p;
+                untilEnd = (double) elapsed * (100 - p) / p;
             } else {
-                remaining = expected - elapsed;
+                // No estimate from the service: the provider's expected duration is the guess.
+                untilEnd = expected - elapsed;
+                estimated = false;
             }
+        }
+        // Not where list pages refresh the jobs: an aimed poll there is one status call per job, dearer than a page.
+        // Only below the floor: aiming later would skip the floor-spaced polls that bound an overestimate's cost.
+        if (untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && !w.group.batchable()) {
+            if (w.aimedAt == 0) {
+                w.aimedAt = saturatedAdd(now, (long) untilEnd + AIM_MARGIN_MILLIS);
+            }
+            if (now < w.aimedAt) {
+                // A list read may refresh the job before the aimed time; the aim stays where it was.
+                return Math.max(1, w.aimedAt - now);
+            }
+        }
+        double base;
+        if (untilEnd > 0) {
+            base = untilEnd * etaFactor;
+        } else if (estimated) {
+            // Overrunning the service's own estimate: the later it gets, the less a few seconds matter.
+            base = -untilEnd * etaFactor;
+        } else {
             // Past its expected end, a job without estimates is polled at a steady, moderate rate.
-            base = remaining > 0 ? remaining * etaFactor : expected / 20.0;
+            base = expected / 20.0;
         }
         return jittered(base);
     }

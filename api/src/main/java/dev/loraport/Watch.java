@@ -33,6 +33,12 @@ final class Watch implements WatchHandle {
     private boolean stallReported;
     private int errors;
 
+    /** When the poll aimed at this job's estimated end is due, epoch millis; 0 before one was aimed. */
+    long aimedAt;
+
+    /** Where the service's last ETA put the job's end, epoch millis; 0 while it never gave one. */
+    long etaEndsAt;
+
     // Guarded by the group's lock.
     long seq;
     long nextPollAt;

@@ -56,8 +56,9 @@ final class WatchGroup {
         w.queued = queue.add(w);
         byId.merge(w.ref.taskId(), List.of(w), WatchGroup::concat);
         size++;
-        watcher.watched.incrementAndGet();
         ensureScheduled(now);
+        // Counted once its first poll is scheduled: a caller that waits for the count may then move a virtual clock.
+        watcher.watched.incrementAndGet();
     }
 
     /** Removes a job; returns false when it was already gone. */
@@ -238,7 +239,8 @@ final class WatchGroup {
         }
     }
 
-    private synchronized boolean batchable() {
+    /** Whether due jobs are refreshed from list pages rather than one status call each. */
+    synchronized boolean batchable() {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 

@@ -571,4 +571,79 @@ class TaskWatcherTest {
         assertThat(perJob).isLessThan(fixedPollerCalls / (double) jobs / 5);
         assertThat(p99).isLessThanOrEqualTo(5500);
     }
+
+    /** Training with an ETA to {@code end} until {@code etaUntil}, then no estimate at all, then READY at end. */
+    private static java.util.function.Function<Duration, ScriptedProvider.Snapshot> endsAt(
+            Duration end, Duration etaUntil) {
+        return elapsed -> {
+            if (elapsed.compareTo(end) >= 0) {
+                return snap(TrainingStatus.READY, 100);
+            }
+            if (elapsed.compareTo(etaUntil) < 0) {
+                return new ScriptedProvider.Snapshot(TrainingStatus.TRAINING, null, end.minus(elapsed));
+            }
+            return snap(TrainingStatus.DEPLOYING, null);
+        };
+    }
+
+    private Duration seenAfterEnd(ScriptedProvider provider, TaskId id, Duration end) {
+        Instant start = clock.now();
+        Instant[] seen = new Instant[1];
+        watcher.watch(provider, id, new TaskListener() {
+            @Override
+            public void onTerminal(TrainingTask task) {
+                seen[0] = clock.now();
+            }
+        });
+        clock.advance(end.plusMinutes(20));
+        assertThat(seen[0]).as("seen ending").isNotNull();
+        return Duration.between(start.plus(end), seen[0]);
+    }
+
+    @Test
+    void aJobThatEndsWhenItsEtaSaidIsSeenAQuarterSecondLaterThoughTheFloorIsFiveSeconds() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        Duration end = Duration.ofSeconds(601);
+        TaskId id = provider.job("job", endsAt(end, end));
+
+        Duration late = seenAfterEnd(provider, id, end);
+
+        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(TaskWatcher.AIM_MARGIN_MILLIS));
+        // Spacing by half the ETA takes about log2(600 s / 5 s) polls; the aim adds one, not a dense tail.
+        assertThat(provider.statusCalls).isLessThanOrEqualTo(12);
+    }
+
+    @Test
+    void whenTheServiceStopsGivingAnEtaItsLastOneStillTimesThePolls() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        Duration end = Duration.ofMinutes(10);
+        // ETA until minute 8, then two minutes of deployment without one; the default expectation is 30 minutes,
+        // which alone would put the next poll at the 5-minute ceiling.
+        TaskId id = provider.job("job", endsAt(end, Duration.ofMinutes(8)));
+
+        Duration late = seenAfterEnd(provider, id, end);
+
+        assertThat(late).isLessThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aJobThatOverrunsItsEtaIsPolledLessOftenTheLaterItGets() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        // The last ETA promised minute 8; the job ends at minute 28.
+        TaskId id = provider.job(
+                "job",
+                steps(
+                        Duration.ZERO,
+                        new ScriptedProvider.Snapshot(TrainingStatus.TRAINING, null, Duration.ofMinutes(8)),
+                        Duration.ofSeconds(1),
+                        snap(TrainingStatus.DEPLOYING, null),
+                        Duration.ofMinutes(28),
+                        snap(TrainingStatus.READY, 100)));
+
+        watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(60));
+
+        // A 5-second floor alone would be 240 polls in the 20 overdue minutes.
+        assertThat(provider.statusCalls).isLessThan(40);
+    }
 }

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PollingCost {
 
+    /** How long every simulated job takes: 1 minute queued, 8 training (with an ETA), 1 deploying (without). */
+    static final Duration JOB = Duration.ofMinutes(10);
+
     private PollingCost() {}
 
     /** One follower's figures. */
@@ -79,20 +82,41 @@ public final class PollingCost {
                 System.out.println(fixed(n, listing, Duration.ofMillis(500), "Novita SDK 0.5 s"));
             }
         }
+        // How the figures move when the estimates are wrong, and with a lower floor.
+        int n = counts[counts.length - 1];
+        Duration floor = TaskWatcher.DEFAULT_MIN_POLL_INTERVAL;
+        System.out.println(watcher(n, false, JOB, floor, Duration.ofSeconds(10)));
+        System.out.println(watcher(n, false, JOB, floor, Duration.ofSeconds(60)));
+        System.out.println(watcher(n, false, TaskWatcher.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
+        System.out.println(watcher(n, true, TaskWatcher.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
+        System.out.println(watcher(n, true, JOB, Duration.ofSeconds(2), Duration.ZERO));
     }
 
-    /** Counts calls; every poll of every follower goes through it. */
+    /** Counts calls; every poll of every follower goes through it. Can make the ETAs inexact. */
     static final class Counting extends ForwardingTrainingProvider {
         final AtomicLong calls = new AtomicLong();
+        private final long etaErrorMillis;
 
         Counting(TrainingProvider delegate) {
+            this(delegate, Duration.ZERO);
+        }
+
+        Counting(TrainingProvider delegate, Duration etaError) {
             super(delegate);
+            this.etaErrorMillis = etaError.toMillis();
         }
 
         @Override
         public TrainingTask status(TaskId id) {
             calls.incrementAndGet();
-            return super.status(id);
+            TrainingTask t = super.status(id);
+            if (etaErrorMillis == 0 || t.eta().isEmpty()) {
+                return t;
+            }
+            // The same error for every call about one job, as a service whose estimate of that job is off.
+            long error = Math.floorMod(id.value().hashCode() * 2_654_435_761L, 2 * etaErrorMillis + 1) - etaErrorMillis;
+            long eta = Math.max(0, t.eta().get().toMillis() + error);
+            return t.toBuilder().eta(Duration.ofMillis(eta)).build();
         }
 
         @Override
@@ -147,9 +171,25 @@ public final class PollingCost {
      * @return the figures
      */
     public static Result watcher(int n, boolean listing) {
+        return watcher(n, listing, JOB, TaskWatcher.DEFAULT_MIN_POLL_INTERVAL, Duration.ZERO);
+    }
+
+    /**
+     * The watcher following n jobs, told to expect a duration that may differ from the real one (10 minutes),
+     * with a given poll floor.
+     *
+     * @param n jobs
+     * @param listing whether the service's list carries status (Novita) or not (ModelsLab)
+     * @param expected the duration the watcher is told to expect, which it uses where the service gives no ETA
+     * @param floor the watcher's minimum poll interval
+     * @param etaError how far off, at most, the ETA each status call reports is (a fixed error per job, spread
+     *     evenly between minus and plus this); zero for exact ETAs
+     * @return the figures
+     */
+    public static Result watcher(int n, boolean listing, Duration expected, Duration floor, Duration etaError) {
         VirtualClock clock = VirtualClock.manual();
         FakeTrainingProvider fake = service(clock, listing, listing ? "listing" : "status");
-        Counting p = new Counting(fake);
+        Counting p = new Counting(fake, etaError);
         List<TaskId> ids = submit(p, clock, n);
         Instant start = clock.now();
         p.calls.set(0);
@@ -160,12 +200,13 @@ public final class PollingCost {
         int[] done = {0};
         try (TaskWatcher watcher = TaskWatcher.builder()
                 .scheduler(scheduler)
-                .expectedDuration(fake.info().id(), Duration.ofMinutes(10))
+                .expectedDuration(fake.info().id(), expected)
+                .minPollInterval(floor)
                 .build()) {
             for (int i = 0; i < n; i++) {
                 int index = i;
                 TaskId id = ids.get(i);
-                Instant readyAt = fake.status(id).createdAt().orElseThrow().plus(Duration.ofMinutes(10));
+                Instant readyAt = fake.status(id).createdAt().orElseThrow().plus(JOB);
                 watcher.watch(p, id, new TaskListener() {
                     @Override
                     public void onTerminal(TrainingTask task) {
@@ -181,7 +222,17 @@ public final class PollingCost {
             if (done[0] != n) {
                 throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
             }
-            return result(listing, "TaskWatcher", n, p.calls.get(), seenDelay, threads, heapWatching);
+            String name = "TaskWatcher";
+            if (!expected.equals(JOB)) {
+                name += " expects " + expected.toMinutes() + "m";
+            }
+            if (!floor.equals(TaskWatcher.DEFAULT_MIN_POLL_INTERVAL)) {
+                name += " floor " + floor.toSeconds() + "s";
+            }
+            if (!etaError.isZero()) {
+                name += " ETA ±" + etaError.toSeconds() + "s";
+            }
+            return result(listing, name, n, p.calls.get(), seenDelay, threads, heapWatching);
         }
     }
 
@@ -204,7 +255,7 @@ public final class PollingCost {
         boolean[] finished = new boolean[n];
         Instant[] readyAt = new Instant[n];
         for (int i = 0; i < n; i++) {
-            readyAt[i] = fake.status(ids.get(i)).createdAt().orElseThrow().plus(Duration.ofMinutes(10));
+            readyAt[i] = fake.status(ids.get(i)).createdAt().orElseThrow().plus(JOB);
         }
         p.calls.set(0);
         int left = n;

@@ -20,4 +20,13 @@ class PollingCostTest {
         assertThat(fixed.p99Millis()).isLessThanOrEqualTo(5_000);
         assertThat(PollingCost.watcher(50, false).jobs()).isEqualTo(50);
     }
+
+    @Test
+    void onAServiceWithExactEstimatesTheWatcherSeesEachEndWithinOneSecondAtAFewPollsPerJob() {
+        PollingCost.Result watcher = PollingCost.watcher(200, false);
+
+        // The floor is 5 s, but one poll is aimed just past each job's estimated end.
+        assertThat(watcher.p99Millis()).isLessThanOrEqualTo(1_000);
+        assertThat(watcher.callsPerJob()).isLessThan(12.1);
+    }
 }
