@@ -2,9 +2,11 @@ package dev.loraport.cli;
 
 import dev.loraport.TaskId;
 import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Polls one job until it ends, spacing polls by its ETA: dense near the end, sparse while it is far (on the
@@ -40,8 +42,20 @@ final class JobWaiter {
     TrainingTask await(TrainingProvider provider, TaskId id, Duration timeout, Consumer<TrainingTask> onUpdate)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        @Nullable TrainingTask last = null;
         while (true) {
-            TrainingTask t = provider.status(id);
+            TrainingTask t;
+            try {
+                t = provider.status(id);
+            } catch (TrainingProviderException e) {
+                // A retryable failure that outlasted the retry decorator ends this call, not the wait.
+                if (!e.isRetryable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep((last == null ? floor : nextPoll(last)).toMillis());
+                continue;
+            }
+            last = t;
             onUpdate.accept(t);
             if (t.status().isTerminal()) {
                 return t;

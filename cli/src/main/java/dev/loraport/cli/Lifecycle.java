@@ -3,6 +3,7 @@ package dev.loraport.cli;
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
@@ -216,8 +217,20 @@ final class Lifecycle {
         while (true) {
             try {
                 job.task = lane.provider.status(job.task.id());
+                job.error = null;
+            } catch (TrainingProviderException e) {
+                job.error = e.getMessage();
+                if (!e.isRetryable()) {
+                    // The job may still be running, but this run cannot follow it and says why.
+                    return true;
+                }
+                // The retry decorator already gave up on this call, not on the job: poll again later.
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(waiter.nextPoll(job.task).toMillis());
+                continue;
             } catch (RuntimeException e) {
-                // The job may still be running, but this run stops following it and says why.
                 job.error = e.getMessage();
                 return true;
             }

@@ -135,6 +135,25 @@ class CliTest {
     }
 
     @Test
+    void waitKeepsFollowingAJobThroughAnOutageLongerThanTheRetriesOfOneCall() throws IOException {
+        Map<String, String> env = env("novita");
+        env.put("LORAPORT_NOVITA_RETRY_MAX_ATTEMPTS", "2");
+        assertThat(run(env, "train", "--images", images.toString(), "--json"))
+                .as(err)
+                .isZero();
+        String id = json().get("id").asText();
+        // Five 503s in a row: the decorator's two attempts per call run out twice before the service is back.
+        for (int i = 0; i < 5; i++) {
+            novita.failNext(Endpoint.STATUS, Fault.serverError(503));
+        }
+
+        assertThat(run(env, "wait", id, "--json", "--poll-min", "20ms")).as(err).isZero();
+
+        assertThat(json().get("status").asText()).isEqualTo("READY");
+        assertThat(novita.requestCount(Endpoint.STATUS)).isGreaterThan(5);
+    }
+
+    @Test
     void aFailedJobExitsWithOne() {
         novita.failNextTraining("bad data");
 
