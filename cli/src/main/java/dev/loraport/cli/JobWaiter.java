@@ -1,5 +1,6 @@
 package dev.loraport.cli;
 
+import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TaskId;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingProviderException;
@@ -49,7 +50,7 @@ final class JobWaiter {
                 t = provider.status(id);
             } catch (TrainingProviderException e) {
                 // A retryable failure that outlasted the retry decorator ends this call, not the wait.
-                if (!e.isRetryable() || System.nanoTime() > deadline) {
+                if (!isPassing(e) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep((last == null ? floor : nextPoll(last)).toMillis());
@@ -65,6 +66,14 @@ final class JobWaiter {
             }
             Thread.sleep(nextPoll(t).toMillis());
         }
+    }
+
+    /**
+     * Whether a failed status call says nothing about the job, only about the service right now: a retryable
+     * error, or an open circuit breaker (not retryable at once, but it closes again after its wait).
+     */
+    static boolean isPassing(TrainingProviderException e) {
+        return e.isRetryable() || e instanceof ProviderUnavailableException;
     }
 
     /** The job did not end in time; it keeps running. */

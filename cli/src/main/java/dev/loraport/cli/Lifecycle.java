@@ -220,7 +220,7 @@ final class Lifecycle {
                 job.error = null;
             } catch (TrainingProviderException e) {
                 job.error = e.getMessage();
-                if (!e.isRetryable()) {
+                if (!JobWaiter.isPassing(e)) {
                     // The job may still be running, but this run cannot follow it and says why.
                     return true;
                 }

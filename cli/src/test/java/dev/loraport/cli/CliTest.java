@@ -138,6 +138,8 @@ class CliTest {
     void waitKeepsFollowingAJobThroughAnOutageLongerThanTheRetriesOfOneCall() throws IOException {
         Map<String, String> env = env("novita");
         env.put("LORAPORT_NOVITA_RETRY_MAX_ATTEMPTS", "2");
+        // Five of the first ten attempts can fail, which opens the breaker too; the wait must outlast it.
+        env.put("LORAPORT_NOVITA_CIRCUITBREAKER_WAIT_DURATION_IN_OPEN_STATE", "100ms");
         assertThat(run(env, "train", "--images", images.toString(), "--json"))
                 .as(err)
                 .isZero();
