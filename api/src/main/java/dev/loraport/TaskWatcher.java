@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * densely near it. Once the estimated end is nearer than the floor, one poll is aimed 250 ms past it, so a job
  * that ends on time is seen at once; a job that overruns is then polled at
  * the floor or slower. (Jobs refreshed from list pages, below, get no aimed poll: it would cost a status call
- * each.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
+ * each. Instead, where ten or more jobs share the pages, those without any estimate are refreshed at the floor.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
  * poll of that provider for its {@code retryAfter}.
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
@@ -79,6 +79,12 @@ public final class TaskWatcher implements AutoCloseable {
 
     /** The default expected duration of a job, used when the service gives neither ETA nor progress. */
     public static final Duration DEFAULT_EXPECTED_DURATION = Duration.ofMinutes(30);
+
+    /**
+     * From how many jobs on a listing provider those without any estimate are refreshed at the floor: with this
+     * many sharing the pages, that costs each at most a tenth of what a poller at the floor would.
+     */
+    static final int DENSE_LIST_MIN_JOBS = 10;
 
     /** How long after a job's estimated end its aimed poll comes: covers the clock skew and the response's age. */
     static final long AIM_MARGIN_MILLIS = 250;
@@ -430,6 +436,11 @@ public final class TaskWatcher implements AutoCloseable {
         } else {
             // Past its expected end, a job without estimates is polled at a steady, moderate rate.
             base = expected / 20.0;
+        }
+        if (!estimated && w.group.denselyListed()) {
+            // No estimate, but a page read refreshes many jobs at once (Novita's list carries no ETA): reading at
+            // the floor costs each job at most a tenth of a floor-paced poller, and beats guessing the end.
+            base = Math.min(base, floorMillis);
         }
         return jittered(base);
     }

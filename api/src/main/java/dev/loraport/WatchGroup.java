@@ -244,6 +244,11 @@ final class WatchGroup {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 
+    /** Whether enough jobs share the list pages that reading them at the floor costs each job little. */
+    synchronized boolean denselyListed() {
+        return batchable() && size >= TaskWatcher.DENSE_LIST_MIN_JOBS;
+    }
+
     private boolean pollStatus(Watch w) {
         watcher.statusCalls.increment();
         TrainingTask task;

@@ -646,4 +646,34 @@ class TaskWatcherTest {
         // A 5-second floor alone would be 240 polls in the 20 overdue minutes.
         assertThat(provider.statusCalls).isLessThan(40);
     }
+
+    @Test
+    void tenJobsWithoutEstimatesOnAListingProviderAreReadAtTheFloorNotAtTheExpectedDuration() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        Duration end = Duration.ofMinutes(10);
+        Instant start = clock.now();
+        List<Instant> seen = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < TaskWatcher.DENSE_LIST_MIN_JOBS; i++) {
+            // Like Novita's list: a status, but neither progress nor ETA.
+            TaskId id = provider.job(
+                    "job-" + i,
+                    steps(Duration.ZERO, snap(TrainingStatus.TRAINING, null), end, snap(TrainingStatus.READY, null)));
+            watcher.watch(provider, id, new TaskListener() {
+                @Override
+                public void onTerminal(TrainingTask task) {
+                    seen.add(clock.now());
+                }
+            });
+        }
+
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(seen).hasSize(TaskWatcher.DENSE_LIST_MIN_JOBS);
+        // The default 30-minute expectation alone would leave the next read up to 5 minutes (the ceiling) away.
+        assertThat(seen)
+                .allSatisfy(t ->
+                        assertThat(Duration.between(start.plus(end), t)).isLessThanOrEqualTo(Duration.ofMillis(7_500)));
+        // About one page read per 5 s floor for all ten jobs: a tenth of what a 5 s poller spends on each.
+        assertThat(provider.listCalls + provider.statusCalls).isLessThanOrEqualTo(130);
+    }
 }

@@ -3,6 +3,7 @@ package dev.loraport.bench;
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.ProviderCapabilities;
+import dev.loraport.ProviderConfig;
 import dev.loraport.TaskId;
 import dev.loraport.TaskListener;
 import dev.loraport.TaskWatcher;
@@ -11,12 +12,17 @@ import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.decorators.ProviderStack;
 import dev.loraport.spi.ForwardingTrainingProvider;
+import dev.loraport.testkit.Endpoint;
 import dev.loraport.testkit.FakeTrainingProvider;
 import dev.loraport.testkit.JobDurations;
+import dev.loraport.testkit.ProviderSimulator;
 import dev.loraport.testkit.SampleImages;
 import dev.loraport.testkit.VirtualClock;
 import dev.loraport.testkit.VirtualScheduler;
+import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +87,16 @@ public final class PollingCost {
                 System.out.println(fixed(n, listing, Duration.ofSeconds(5), "fixed 5 s"));
                 System.out.println(fixed(n, listing, Duration.ofMillis(500), "Novita SDK 0.5 s"));
             }
+        }
+        for (String provider : new String[] {"novita", "stablediffusionapi"}) {
+            int m = Math.min(counts[counts.length - 1], 1_000);
+            Result r = onSimulator(provider, m);
+            Duration job = provider.equals("novita")
+                    ? NovitaSimulator.DEFAULT_DURATIONS.total()
+                    : StableDiffusionApiSimulator.DEFAULT_DURATIONS.total();
+            System.out.println(r
+                    + String.format(
+                            Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
         }
         // How the figures move when the estimates are wrong, and with a lower floor.
         int n = counts[counts.length - 1];
@@ -237,6 +253,91 @@ public final class PollingCost {
     }
 
     /**
+     * The watcher, with its defaults (told nothing about the provider), following n jobs on a provider's
+     * simulator through its real adapter and the full decorator stack: every poll is an HTTP call to the
+     * simulator, and only time is virtual. The 5 s poller's count is not run but computed, since it is fixed by
+     * the job's length: one call per 5 s of each job plus the one that sees it end.
+     *
+     * @param providerId {@code novita} or {@code stablediffusionapi}
+     * @param n jobs
+     * @return the figures, with the 5 s poller's calls per job as the ratio's base
+     */
+    public static Result onSimulator(String providerId, int n) {
+        VirtualClock clock = VirtualClock.manual();
+        JobDurations durations;
+        ProviderSimulator sim;
+        if (providerId.equals("novita")) {
+            durations = NovitaSimulator.DEFAULT_DURATIONS;
+            sim = NovitaSimulator.builder().clock(clock).build();
+        } else if (providerId.equals("stablediffusionapi")) {
+            durations = StableDiffusionApiSimulator.DEFAULT_DURATIONS;
+            sim = StableDiffusionApiSimulator.builder().clock(clock).build();
+        } else {
+            throw new IllegalArgumentException("providerId: '" + providerId + "'; allowed: novita, stablediffusionapi");
+        }
+        sim.start();
+        ProviderConfig config =
+                sim.config().toBuilder().option("ratelimit.enabled", "false").build();
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        try (TrainingProvider provider = ProviderStack.builder()
+                        .config(config)
+                        .sleeper(clock::advance)
+                        .build();
+                TaskWatcher watcher = TaskWatcher.builder().scheduler(scheduler).build()) {
+            TrainingRequest request = TrainingRequest.builder()
+                    .name("bench")
+                    .kind(TrainingKind.SUBJECT)
+                    .baseModel(provider.info().capabilities().baseModels().stream()
+                            .findFirst()
+                            .orElse("v1-5-pruned-emaonly"))
+                    .images(SampleImages.pngs(1))
+                    .instancePrompt("a photo of ohwx person")
+                    .classPrompt("person")
+                    .build();
+            List<TaskId> ids = new ArrayList<>(n);
+            List<Instant> readyAt = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ids.add(provider.create(request).id());
+                readyAt.add(clock.now().plus(durations.total()));
+                clock.advance(Duration.ofNanos(5_000_000_000L / n));
+            }
+            int before = sim.requestCount(Endpoint.STATUS) + sim.requestCount(Endpoint.LIST);
+            long[] seenDelay = new long[n];
+            int[] done = {0};
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                watcher.watch(provider, ids.get(i), new TaskListener() {
+                    @Override
+                    public void onTerminal(TrainingTask task) {
+                        seenDelay[index] = Duration.between(readyAt.get(index), clock.now())
+                                .toMillis();
+                        done[0]++;
+                    }
+                });
+            }
+            scheduler.runFor(durations.total().plusHours(1));
+            if (done[0] != n) {
+                throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
+            }
+            long calls = sim.requestCount(Endpoint.STATUS) + sim.requestCount(Endpoint.LIST) - before;
+            return result(providerId, "TaskWatcher (HTTP)", n, calls, seenDelay, 0, 0);
+        } finally {
+            sim.close();
+        }
+    }
+
+    /**
+     * What a fixed-interval poller spends on one job of the given length.
+     *
+     * @param job the job's length
+     * @param interval the poller's interval
+     * @return calls per job
+     */
+    static long fixedCalls(Duration job, Duration interval) {
+        return job.toMillis() / interval.toMillis() + 1;
+    }
+
+    /**
      * A naive poller that asks for every job's status at a fixed interval.
      *
      * @param n jobs
@@ -274,10 +375,15 @@ public final class PollingCost {
 
     private static Result result(
             boolean listing, String follower, int n, long calls, long[] delays, int threads, long heap) {
+        return result(listing ? "listing" : "status-only", follower, n, calls, delays, threads, heap);
+    }
+
+    private static Result result(
+            String kind, String follower, int n, long calls, long[] delays, int threads, long heap) {
         long[] sorted = delays.clone();
         Arrays.sort(sorted);
         return new Result(
-                listing ? "listing" : "status-only",
+                kind,
                 follower,
                 n,
                 (double) calls / n,

@@ -29,4 +29,23 @@ class PollingCostTest {
         assertThat(watcher.p99Millis()).isLessThanOrEqualTo(1_000);
         assertThat(watcher.callsPerJob()).isLessThan(12.1);
     }
+
+    @Test
+    void overHttpOnBothSimulatorsTheDefaultWatcherSpendsUnderATenthOfA5sPollerAndSeesEveryEnd() {
+        for (String provider : new String[] {"novita", "stablediffusionapi"}) {
+            PollingCost.Result r = PollingCost.onSimulator(provider, 20);
+            java.time.Duration job = provider.equals("novita")
+                    ? dev.loraport.testkit.novita.NovitaSimulator.DEFAULT_DURATIONS.total()
+                    : dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator.DEFAULT_DURATIONS.total();
+
+            assertThat(r.jobs()).as(provider).isEqualTo(20);
+            assertThat(r.callsPerJob())
+                    .as(provider)
+                    .isPositive()
+                    .isLessThan(PollingCost.fixedCalls(job, Duration.ofSeconds(5)) / 10.0);
+            // Novita's list carries no ETA: without the dense list reads, the 30-minute default expectation
+            // left its jobs seen minutes late. One 5 s floor (plus jitter) is the bound now.
+            assertThat(r.p99Millis()).as(provider).isLessThanOrEqualTo(6_000);
+        }
+    }
 }
