@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * densely near it. Once the estimated end is nearer than the floor, one poll is aimed 250 ms past it, so a job
  * that ends on time is seen at once; a job that overruns is then polled at
  * the floor or slower. (Jobs refreshed from list pages, below, get no aimed poll: it would cost a status call
- * each. Instead, where ten or more jobs share the pages, those without any estimate are refreshed at the floor.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
+ * each. Instead, jobs without any estimate there are refreshed every floor × 10 / jobs watched, at least the
+ * floor: a tenth of a floor-paced poller's calls per job.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
  * poll of that provider for its {@code retryAfter}.
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
@@ -81,10 +82,10 @@ public final class TaskWatcher implements AutoCloseable {
     public static final Duration DEFAULT_EXPECTED_DURATION = Duration.ofMinutes(30);
 
     /**
-     * From how many jobs on a listing provider those without any estimate are refreshed at the floor: with this
-     * many sharing the pages, that costs each at most a tenth of what a poller at the floor would.
+     * On a listing provider, jobs without any estimate are refreshed every {@code floor × LIST_READ_SHARE / jobs}
+     * (at least the floor), so that each job costs at most a tenth of what a poller at the floor would.
      */
-    static final int DENSE_LIST_MIN_JOBS = 10;
+    static final int LIST_READ_SHARE = 10;
 
     /** How long after a job's estimated end its aimed poll comes: covers the clock skew and the response's age. */
     static final long AIM_MARGIN_MILLIS = 250;
@@ -398,10 +399,6 @@ public final class TaskWatcher implements AutoCloseable {
         if (task.eta().isPresent()) {
             untilEnd = task.eta().get().toMillis();
             w.etaEndsAt = saturatedAdd(now, (long) untilEnd);
-        } else if (w.etaEndsAt != 0 && task.progressPercent().isEmpty()) {
-            // The service stopped giving an ETA (some do once training ends and deployment starts): its last one
-            // still beats a guess from the provider's typical duration.
-            untilEnd = w.etaEndsAt - now;
         } else {
             long started = task.createdAt()
                     .map(Instant::toEpochMilli)
@@ -410,6 +407,10 @@ public final class TaskWatcher implements AutoCloseable {
             int p = task.progressPercent().orElse(0);
             if (p > 0 && p < 100 && elapsed > 0) {
                 untilEnd = (double) elapsed * (100 - p) / p;
+            } else if (w.etaEndsAt != 0) {
+                // The service stopped giving an ETA (some do once training ends and deployment starts): its last
+                // one still beats a guess from the provider's typical duration.
+                untilEnd = w.etaEndsAt - now;
             } else {
                 // No estimate from the service: the provider's expected duration is the guess.
                 untilEnd = expected - elapsed;
@@ -437,10 +438,12 @@ public final class TaskWatcher implements AutoCloseable {
             // Past its expected end, a job without estimates is polled at a steady, moderate rate.
             base = expected / 20.0;
         }
-        if (!estimated && w.group.denselyListed()) {
-            // No estimate, but a page read refreshes many jobs at once (Novita's list carries no ETA): reading at
-            // the floor costs each job at most a tenth of a floor-paced poller, and beats guessing the end.
-            base = Math.min(base, floorMillis);
+        int listed = w.group.listedJobs();
+        if (!estimated && listed > 0) {
+            // No estimate, but a page read refreshes every listed job at once (Novita's list carries no ETA):
+            // reading every floor × (10 / jobs) costs each job a tenth of a floor-paced poller, and beats a guess.
+            double shared = floorMillis * Math.max(1.0, (double) LIST_READ_SHARE / listed);
+            base = Math.min(base, shared);
         }
         return jittered(base);
     }

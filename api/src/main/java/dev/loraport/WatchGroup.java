@@ -244,9 +244,9 @@ final class WatchGroup {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 
-    /** Whether enough jobs share the list pages that reading them at the floor costs each job little. */
-    synchronized boolean denselyListed() {
-        return batchable() && size >= TaskWatcher.DENSE_LIST_MIN_JOBS;
+    /** How many jobs share the list page reads: the group's size when it refreshes by list, else 0. */
+    synchronized int listedJobs() {
+        return batchable() ? size : 0;
     }
 
     private boolean pollStatus(Watch w) {

@@ -653,7 +653,7 @@ class TaskWatcherTest {
         Duration end = Duration.ofMinutes(10);
         Instant start = clock.now();
         List<Instant> seen = Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < TaskWatcher.DENSE_LIST_MIN_JOBS; i++) {
+        for (int i = 0; i < TaskWatcher.LIST_READ_SHARE; i++) {
             // Like Novita's list: a status, but neither progress nor ETA.
             TaskId id = provider.job(
                     "job-" + i,
@@ -668,7 +668,7 @@ class TaskWatcherTest {
 
         clock.advance(Duration.ofMinutes(20));
 
-        assertThat(seen).hasSize(TaskWatcher.DENSE_LIST_MIN_JOBS);
+        assertThat(seen).hasSize(TaskWatcher.LIST_READ_SHARE);
         // The default 30-minute expectation alone would leave the next read up to 5 minutes (the ceiling) away.
         assertThat(seen)
                 .allSatisfy(t ->
