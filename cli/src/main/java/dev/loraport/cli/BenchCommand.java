@@ -144,8 +144,13 @@ final class BenchCommand implements Callable<Integer> {
 
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        ProgressView view = new ProgressView(log, !json && System.console() != null);
         boolean ended =
-                Lifecycle.run(lanes, jobs, JobWaiter.forContext(ctx), timeout, (lane, job) -> {}, (lane, job) -> {});
+                Lifecycle.run(lanes, jobs, JobWaiter.forContext(ctx), timeout, (lane, job) -> {}, (lane, job) -> {
+                    if (!json) {
+                        view.update(lane.label(job), job.task);
+                    }
+                });
         double wallSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Object> result = new LinkedHashMap<>();

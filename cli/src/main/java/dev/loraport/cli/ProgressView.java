@@ -69,7 +69,7 @@ final class ProgressView {
         int pct = percent(t);
         int filled = pct * WIDTH / 100;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-20s [", label));
+        sb.append(String.format("%-24s [", label));
         sb.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
         sb.append(String.format("%3d%%  %-9s", pct, t.status()));
         t.rawStatus().ifPresent(r -> sb.append(" ").append(r));
