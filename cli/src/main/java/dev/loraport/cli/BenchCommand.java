@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,12 +94,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--real", description = "run on the configured real service (spends money: one training per job)")
     boolean real;
 
+    // No picocli default: with --real every job is a paid training, so the default depends on --real.
     @Option(
             names = "--jobs",
-            defaultValue = "3",
             paramLabel = "N",
-            description = "trainings per provider, 1 to " + MAX_JOBS + " (default ${DEFAULT-VALUE})")
-    int jobs;
+            description = "trainings per provider, 1 to " + MAX_JOBS + " (default 3 on the simulators, 1 with --real)")
+    @Nullable
+    Integer jobsOption;
 
     @Option(
             names = "--faults",
@@ -127,6 +129,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
+        int jobs = jobsOption != null ? jobsOption : real ? 1 : 3;
         if (jobs < 1 || jobs > MAX_JOBS) {
             throw new UsageException("--jobs: " + jobs + " is out of range; allowed 1 to " + MAX_JOBS);
         }

@@ -299,6 +299,28 @@ class CliTest {
     }
 
     @Test
+    void benchOnAConfiguredServiceTrainsOnceUnlessToldOtherwise() throws IOException {
+        Path report = dir.resolve("bench-real");
+
+        assertThat(run(env("novita"), "bench", "--real", "--json", "--poll-min", "20ms", "--out", report.toString()))
+                .as(err)
+                .isZero();
+
+        JsonNode result = json();
+        assertThat(result.get("real").asBoolean()).isTrue();
+        assertThat(result.get("jobsPerProvider").asInt()).isEqualTo(1);
+        JsonNode p = result.get("providers").get(0);
+        assertThat(p.get("provider").asText()).isEqualTo("novita");
+        assertThat(p.get("ready").asInt()).isEqualTo(1);
+        assertThat(p.get("clock").asText()).isEqualTo("wall");
+        // Counted by the client here: a real service cannot be asked what it received.
+        assertThat(p.get("apiCalls").asLong()).isPositive();
+        assertThat(p.get("duplicateTrainings").isNull()).isTrue();
+        assertThat(novita.jobsCreated()).isEqualTo(1);
+        assertThat(Files.readString(report.resolve("report.html"))).contains("on the real service");
+    }
+
+    @Test
     void benchNamesTheBadOptionAndItsAllowedValuesBeforeStartingAnything() {
         assertThat(run(Map.of(), "bench", "--jobs", "0")).isEqualTo(2);
         assertThat(err).contains("--jobs: 0 is out of range; allowed 1 to 50");
