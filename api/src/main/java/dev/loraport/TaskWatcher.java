@@ -37,17 +37,20 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Polling.</b> A job is polled at once, then again after a delay computed from what the service said:
- * {@code eta × etaFactor} when it gives an ETA; else the time left estimated from progress; else, when it gave an
- * ETA before, the time left to the end that ETA named, and once that end has passed, half the time overrun; else
- * the time left of the provider's {@linkplain Builder#expectedDuration(String, Duration) expected duration}, or a
- * twentieth of it once that is over. The delay is clamped between {@linkplain Builder#minPollInterval floor} and
- * {@linkplain Builder#maxPollInterval ceiling} and jittered. So a job is polled rarely while its end is far and
- * densely near it. Once the estimated end is nearer than the floor, one poll is aimed 250 ms past it, so a job
- * that ends on time is seen at once; a job that overruns is then polled at
- * the floor or slower. (Jobs refreshed from list pages, below, get no aimed poll: it would cost a status call
- * each. Instead, jobs without any estimate there are refreshed every floor × 10 / jobs watched, at least the
- * floor: a tenth of a floor-paced poller's calls per job.) Retryable errors back off exponentially from the floor, and a {@link RateLimitedException} pauses every
- * poll of that provider for its {@code retryAfter}.
+ * {@code eta × etaFactor} when it gives an ETA; else the time left estimated from progress, times
+ * {@code etaFactor}; else, when it gave an ETA before, the time left to the end that ETA named, times
+ * {@code etaFactor}, and once that end has passed, the time overrun times {@code etaFactor}; else the time left
+ * of the provider's {@linkplain Builder#expectedDuration(String, Duration) expected duration}, times
+ * {@code etaFactor}, or a twentieth of it once that is over. The delay is clamped between
+ * {@linkplain Builder#minPollInterval floor} and {@linkplain Builder#maxPollInterval ceiling} and jittered. So
+ * a job is polled rarely while its end is far and densely near it. Once the end the service estimates is nearer
+ * than the floor, one poll is aimed 250 ms past it, so a job that ends on time is seen at once; a job that
+ * overruns is then polled at the floor or slower, with another aimed poll only if the service moves its end back
+ * by a floor or more. Jobs refreshed from list pages (below) get no aimed poll, since it would cost a status call
+ * each; instead, those of them without any estimate are refreshed every floor × 10 / (jobs watched on that
+ * provider), at least the floor: about a tenth of a floor-paced poller's calls per job (jitter moves it by up to
+ * the jitter fraction). Retryable errors back off exponentially from the floor, and a
+ * {@link RateLimitedException} pauses every poll of that provider for its {@code retryAfter}.
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
  * has two or more watched jobs, due jobs are refreshed from {@link TrainingProvider#list(PageRequest) list}
@@ -417,14 +420,17 @@ public final class TaskWatcher implements AutoCloseable {
                 estimated = false;
             }
         }
-        // Not where list pages refresh the jobs: an aimed poll there is one status call per job, dearer than a page.
-        // Only below the floor: aiming later would skip the floor-spaced polls that bound an overestimate's cost.
-        if (untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && !w.group.batchable()) {
-            if (w.aimedAt == 0) {
-                w.aimedAt = saturatedAdd(now, (long) untilEnd + AIM_MARGIN_MILLIS);
+        // Only on the service's own estimate, and not where list pages refresh the jobs: an aimed poll there is
+        // one status call per job, dearer than a page. Only below the floor: aiming later would skip the
+        // floor-spaced polls that bound what an overestimated end costs.
+        if (estimated && untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && !w.group.batchable()) {
+            long target = saturatedAdd(now, (long) untilEnd + AIM_MARGIN_MILLIS);
+            // Aim again only when the service moved the end back by a floor or more, so that two aimed polls are
+            // never closer than the floor.
+            if (w.aimedAt == 0 || target >= saturatedAdd(w.aimedAt, floorMillis)) {
+                w.aimedAt = target;
             }
             if (now < w.aimedAt) {
-                // A list read may refresh the job before the aimed time; the aim stays where it was.
                 return Math.max(1, w.aimedAt - now);
             }
         }
@@ -439,7 +445,7 @@ public final class TaskWatcher implements AutoCloseable {
             base = expected / 20.0;
         }
         int listed = w.group.listedJobs();
-        if (!estimated && listed > 0) {
+        if (!estimated && listed > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < maxListPages)) {
             // No estimate, but a page read refreshes every listed job at once (Novita's list carries no ETA):
             // reading every floor × (10 / jobs) costs each job a tenth of a floor-paced poller, and beats a guess.
             double shared = floorMillis * Math.max(1.0, (double) LIST_READ_SHARE / listed);

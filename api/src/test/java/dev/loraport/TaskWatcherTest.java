@@ -676,4 +676,50 @@ class TaskWatcherTest {
         // About one page read per 5 s floor for all ten jobs: a tenth of what a 5 s poller spends on each.
         assertThat(provider.listCalls + provider.statusCalls).isLessThanOrEqualTo(130);
     }
+
+    @Test
+    void whenTheServicePushesItsEndBackTheWatcherAimsAgainAtTheNewEnd() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        Duration promised = Duration.ofMinutes(10);
+        Duration end = Duration.ofMillis(622_300);
+        // Until 10:00 the ETA names 10:00; from then on it names the real end, 10:22.3.
+        TaskId id = provider.job("job", elapsed -> {
+            if (elapsed.compareTo(end) >= 0) {
+                return snap(TrainingStatus.READY, 100);
+            }
+            Duration to = elapsed.compareTo(promised) < 0 ? promised : end;
+            return new ScriptedProvider.Snapshot(TrainingStatus.TRAINING, null, to.minus(elapsed));
+        });
+
+        Duration late = seenAfterEnd(provider, id, end);
+
+        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(TaskWatcher.AIM_MARGIN_MILLIS));
+    }
+
+    @Test
+    void aListingProvidersJobsThatNoPageShowsKeepTheirOwnPaceInsteadOfTheFloor() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        List<TaskId> hidden = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TaskId id = provider.job(
+                    "job-" + i,
+                    steps(
+                            Duration.ZERO,
+                            snap(TrainingStatus.TRAINING, null),
+                            Duration.ofMinutes(10),
+                            snap(TrainingStatus.READY, null)));
+            if (i < 2) {
+                provider.hideFromList(id);
+                hidden.add(id);
+            }
+            watcher.watch(provider, id);
+        }
+
+        clock.advance(Duration.ofMinutes(40));
+
+        // Each hidden job costs a status call per poll; at the 5 s floor that would be about 120 in 10 minutes.
+        for (TaskId id : hidden) {
+            assertThat(provider.statusCallTimes(id)).hasSizeLessThan(20);
+        }
+    }
 }

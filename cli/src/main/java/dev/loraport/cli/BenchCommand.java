@@ -117,11 +117,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "where to write bench.json, report.html and lifecycle.png (default ${DEFAULT-VALUE})")
     Path out;
 
+    // No picocli default: a real training takes far longer than a simulated one.
     @Option(
             names = "--timeout",
-            defaultValue = "PT5M",
-            description = "how long to wait for every training to end (default ${DEFAULT-VALUE})")
-    Duration timeout;
+            description = "how long to wait for every training to end (default PT5M on the simulators, PT2H with "
+                    + "--real)")
+    @Nullable
+    Duration timeoutOption;
 
     @Option(names = "--json", description = "print the results as JSON instead of a table")
     boolean json;
@@ -130,6 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
         int jobs = jobsOption != null ? jobsOption : real ? 1 : 3;
+        Duration timeout = Lifecycle.timeout(timeoutOption, real, Duration.ofMinutes(5));
         if (jobs < 1 || jobs > MAX_JOBS) {
             throw new UsageException("--jobs: " + jobs + " is out of range; allowed 1 to " + MAX_JOBS);
         }

@@ -41,8 +41,11 @@ final class BenchReport {
         String chartError = null;
         try {
             drawCharts(providers, png);
-        } catch (IOException | RuntimeException | LinkageError | InternalError e) {
-            // AWT without fonts throws errors, not exceptions; the figures are worth writing without the picture.
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            // AWT without fonts throws plain Errors ("No physical fonts found"), not exceptions; the figures are
+            // worth writing without the picture.
             Files.deleteIfExists(png);
             chartError = e.getClass().getSimpleName() + ": " + e.getMessage();
         }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,11 +53,12 @@ final class DemoCommand implements Callable<Integer> {
                     "share of status calls the simulators fail with 503, to show retries (default ${DEFAULT-VALUE})")
     double faultRate;
 
+    // No picocli default: a real training takes far longer than a simulated one.
     @Option(
             names = "--timeout",
-            defaultValue = "PT2M",
-            description = "how long to wait for training (default ${DEFAULT-VALUE})")
-    Duration timeout;
+            description = "how long to wait for training (default PT2M on the simulators, PT2H with --real)")
+    @Nullable
+    Duration timeoutOption;
 
     @Option(names = "--json", description = "print the comparison as JSON")
     boolean json;
@@ -67,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!(faultRate >= 0 && faultRate < 1)) {
             throw new UsageException("--fault-rate: " + faultRate + " is out of range; allowed 0 to below 1");
         }
+        Duration timeout = Lifecycle.timeout(timeoutOption, real, Duration.ofMinutes(2));
         PrintWriter log = json ? ctx.err : ctx.out;
         List<Lane> lanes;
         if (real) {
@@ -90,9 +93,11 @@ final class DemoCommand implements Callable<Integer> {
                 JobWaiter.forContext(ctx),
                 timeout,
                 (lane, job) -> {
-                    synchronized (log) {
-                        log.println("submitted " + lane.id + ":" + job.task.id());
-                        log.flush();
+                    String line = "submitted " + lane.id + ":" + job.task.id();
+                    if (json) {
+                        log.println(line);
+                    } else {
+                        view.note(line);
                     }
                 },
                 (lane, job) -> {

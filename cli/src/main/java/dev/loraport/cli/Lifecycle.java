@@ -135,6 +135,22 @@ final class Lifecycle {
         return (long) ctx.counter(LoraportMetrics.RETRIES, lane.id);
     }
 
+    /** How long to wait when {@code --timeout} is not given: real trainings take tens of minutes. */
+    static Duration timeout(@Nullable Duration option, boolean real, Duration simulated) {
+        if (option != null) {
+            if (option.isNegative() || option.isZero()) {
+                throw new UsageException("--timeout: " + option + " is out of range; allowed a positive duration");
+            }
+            return option;
+        }
+        return real ? Duration.ofHours(2) : simulated;
+    }
+
+    /** An error's message, or its type when it has none, so a failed job always says something. */
+    static String describe(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
     /** The workload: six small face images, 500 steps, on the provider's first base model. */
     static TrainingRequest request(TrainingProvider provider) {
         String baseModel =
@@ -208,7 +224,7 @@ final class Lifecycle {
         try {
             job.task = lane.provider.create(request);
         } catch (RuntimeException e) {
-            job.error = e.getMessage();
+            job.error = describe(e);
             return true;
         }
         job.acceptMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -219,19 +235,20 @@ final class Lifecycle {
                 job.task = lane.provider.status(job.task.id());
                 job.error = null;
             } catch (TrainingProviderException e) {
-                job.error = e.getMessage();
+                job.error = describe(e);
                 if (!JobWaiter.isPassing(e)) {
                     // The job may still be running, but this run cannot follow it and says why.
                     return true;
                 }
                 // The retry decorator already gave up on this call, not on the job: poll again later.
                 if (System.nanoTime() > deadline) {
+                    job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout) + "; last call: " + job.error;
                     return false;
                 }
-                Thread.sleep(waiter.nextPoll(job.task).toMillis());
+                sleepUntilNextPoll(waiter, job.task, deadline);
                 continue;
             } catch (RuntimeException e) {
-                job.error = e.getMessage();
+                job.error = describe(e);
                 return true;
             }
             onUpdate.accept(lane, job);
@@ -243,7 +260,14 @@ final class Lifecycle {
                 job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout);
                 return false;
             }
-            Thread.sleep(waiter.nextPoll(job.task).toMillis());
+            sleepUntilNextPoll(waiter, job.task, deadline);
         }
+    }
+
+    /** Sleeps until the next poll, but never past the deadline, so a long poll interval cannot overrun it. */
+    private static void sleepUntilNextPoll(JobWaiter waiter, TrainingTask task, long deadline)
+            throws InterruptedException {
+        long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + 1;
+        Thread.sleep(Math.min(waiter.nextPoll(task).toMillis(), left));
     }
 }

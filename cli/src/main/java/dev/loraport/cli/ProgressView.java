@@ -39,6 +39,19 @@ final class ProgressView {
         }
     }
 
+    /** Prints a line of text above the bars, which stay below it. */
+    synchronized void note(String text) {
+        if (ansi && drawnLines > 0) {
+            out.print("\u001b[" + drawnLines + "F\u001b[2K");
+            out.println(text);
+            drawnLines = 0;
+            redraw();
+            return;
+        }
+        out.println(text);
+        out.flush();
+    }
+
     private void redraw() {
         if (drawnLines > 0) {
             out.print("\u001b[" + drawnLines + "F");

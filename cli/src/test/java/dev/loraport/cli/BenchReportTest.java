@@ -72,4 +72,18 @@ class BenchReportTest {
         assertThat(BenchCommand.percentile(new long[] {1, 2, 3, 4, 5}, 50)).isEqualTo(3);
         assertThat(BenchCommand.percentile(new long[] {1, 2, 3, 4}, 100)).isEqualTo(4);
     }
+
+    @Test
+    void whenTheChartCannotBeDrawnThePageIsStillWrittenAndSaysWhy() throws IOException {
+        Map<String, Object> empty = refusedRealRun("x");
+        // No provider at all: the charting library refuses empty series.
+        empty.put("providers", List.of());
+
+        BenchReport.Written written = BenchReport.write(empty, dir);
+
+        assertThat(written.chart()).isNull();
+        assertThat(written.chartError()).isNotBlank();
+        assertThat(dir.resolve(BenchReport.PNG)).doesNotExist();
+        assertThat(Files.readString(written.html())).contains("No chart");
+    }
 }

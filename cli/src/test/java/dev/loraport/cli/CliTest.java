@@ -325,6 +325,9 @@ class CliTest {
         assertThat(run(Map.of(), "bench", "--jobs", "0")).isEqualTo(2);
         assertThat(err).contains("--jobs: 0 is out of range; allowed 1 to 50");
 
+        assertThat(run(Map.of(), "bench", "--timeout", "PT0S")).isEqualTo(2);
+        assertThat(err).contains("--timeout: PT0S is out of range; allowed a positive duration");
+
         assertThat(run(Map.of(), "bench", "--faults", "meteor")).isEqualTo(2);
         assertThat(err)
                 .contains("--faults: unknown profile 'meteor'; allowed: none, flaky, throttled, lost-create, chaos");
