@@ -120,6 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     // No picocli default: a real training takes far longer than a simulated one.
     @Option(
             names = "--timeout",
+            paramLabel = "DURATION",
             description = "how long to wait for every training to end (default PT5M on the simulators, PT2H with "
                     + "--real)")
     @Nullable

@@ -56,6 +56,7 @@ final class DemoCommand implements Callable<Integer> {
     // No picocli default: a real training takes far longer than a simulated one.
     @Option(
             names = "--timeout",
+            paramLabel = "DURATION",
             description = "how long to wait for training (default PT2M on the simulators, PT2H with --real)")
     @Nullable
     Duration timeoutOption;

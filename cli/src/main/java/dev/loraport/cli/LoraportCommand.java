@@ -3,12 +3,15 @@ package dev.loraport.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top command: only dispatches to subcommands. */
 @Command(
         name = "loraport",
         mixinStandardHelpOptions = true,
+        // Every subcommand answers --help (and --version) too.
+        scope = ScopeType.INHERIT,
         version = "loraport 0.1.0-SNAPSHOT",
         description = "Train LoRA models on hosted services (or the embedded simulators) through one interface.",
         subcommands = {

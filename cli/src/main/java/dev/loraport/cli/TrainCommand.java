@@ -98,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--timeout",
+            paramLabel = "DURATION",
             defaultValue = "PT2H",
             description = "how long --wait waits (default ${DEFAULT-VALUE})")
     Duration timeout;

@@ -25,7 +25,11 @@ final class WaitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TASK", description = "the job id, or provider:id")
     String task;
 
-    @Option(names = "--timeout", defaultValue = "PT2H", description = "how long to wait (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "PT2H",
+            description = "how long to wait (default ${DEFAULT-VALUE})")
     Duration timeout;
 
     @Option(names = "--json", description = "print JSON")

@@ -321,6 +321,14 @@ class CliTest {
     }
 
     @Test
+    void everySubcommandAnswersHelp() {
+        for (String command : new String[] {"demo", "bench", "train", "wait", "status", "list", "generate"}) {
+            assertThat(run(Map.of(), command, "--help")).as(command).isZero();
+            assertThat(out).as(command).contains("Usage: loraport " + command);
+        }
+    }
+
+    @Test
     void benchNamesTheBadOptionAndItsAllowedValuesBeforeStartingAnything() {
         assertThat(run(Map.of(), "bench", "--jobs", "0")).isEqualTo(2);
         assertThat(err).contains("--jobs: 0 is out of range; allowed 1 to 50");
