@@ -391,9 +391,8 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /**
-     * The delay before the next poll of a job that just reported {@code task}. Once the job's estimated end is
-     * nearer than the floor allows to follow closely, one poll is aimed just past that end, even below the floor,
-     * so a job that ends on time is seen at once; polls after that keep to the floor.
+     * The delay before the next poll of a job that just reported {@code task}, as the class's "Polling" paragraph
+     * describes: an aimed poll may come sooner than the floor, every other delay is clamped and jittered.
      */
     long nextDelay(Watch w, TrainingTask task, long now) {
         long expected = expectedDuration(w.ref.providerId()).toMillis();
