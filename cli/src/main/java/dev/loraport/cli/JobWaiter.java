@@ -42,8 +42,26 @@ final class JobWaiter {
 
     TrainingTask await(TrainingProvider provider, TaskId id, Duration timeout, Consumer<TrainingTask> onUpdate)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        @Nullable TrainingTask last = null;
+        return await(provider, id, null, System.nanoTime() + timeout.toNanos(), timeout, onUpdate);
+    }
+
+    /**
+     * Polls one job until it ends or {@code deadline} (a {@link System#nanoTime()} value) passes. A failure that
+     * says nothing about the job ({@link #isPassing}) is polled through until the deadline, then rethrown.
+     *
+     * @param known the job as last seen (from create, say), which spaces a retry after a failed first poll
+     * @param timeout what the deadline stands for, for the timeout's message
+     * @throws WaitTimeoutException when the job is still running at the deadline
+     */
+    TrainingTask await(
+            TrainingProvider provider,
+            TaskId id,
+            @Nullable TrainingTask known,
+            long deadline,
+            Duration timeout,
+            Consumer<TrainingTask> onUpdate)
+            throws InterruptedException {
+        @Nullable TrainingTask last = known;
         while (true) {
             TrainingTask t;
             try {
@@ -53,7 +71,7 @@ final class JobWaiter {
                 if (!isPassing(e) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                Thread.sleep((last == null ? floor : nextPoll(last)).toMillis());
+                sleepUntil(last == null ? floor : nextPoll(last), deadline);
                 continue;
             }
             last = t;
@@ -64,8 +82,14 @@ final class JobWaiter {
             if (System.nanoTime() > deadline) {
                 throw new WaitTimeoutException(t, timeout);
             }
-            Thread.sleep(nextPoll(t).toMillis());
+            sleepUntil(nextPoll(t), deadline);
         }
+    }
+
+    /** Sleeps for {@code wait}, but never past the deadline, so a long poll interval cannot overrun it. */
+    private static void sleepUntil(Duration wait, long deadline) throws InterruptedException {
+        long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + 1;
+        Thread.sleep(Math.min(wait.toMillis(), left));
     }
 
     /**

@@ -230,44 +230,30 @@ final class Lifecycle {
         job.acceptMillis = (System.nanoTime() - t0) / 1_000_000;
         job.acceptedAt = lane.now();
         onAccepted.accept(lane, job);
-        while (true) {
-            try {
-                job.task = lane.provider.status(job.task.id());
-                job.error = null;
-            } catch (TrainingProviderException e) {
-                job.error = describe(e);
-                if (!JobWaiter.isPassing(e)) {
-                    // The job may still be running, but this run cannot follow it and says why.
-                    return true;
+        try {
+            waiter.await(lane.provider, job.task.id(), job.task, deadline, timeout, t -> {
+                job.task = t;
+                if (t.status().isTerminal()) {
+                    job.toEnd = Duration.between(job.acceptedAt, lane.now());
                 }
-                // The retry decorator already gave up on this call, not on the job: poll again later.
-                if (System.nanoTime() > deadline) {
-                    job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout) + "; last call: " + job.error;
-                    return false;
-                }
-                sleepUntilNextPoll(waiter, job.task, deadline);
-                continue;
-            } catch (RuntimeException e) {
-                job.error = describe(e);
-                return true;
-            }
-            onUpdate.accept(lane, job);
-            if (job.task.status().isTerminal()) {
-                job.toEnd = Duration.between(job.acceptedAt, lane.now());
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout);
+                onUpdate.accept(lane, job);
+            });
+            return true;
+        } catch (JobWaiter.WaitTimeoutException e) {
+            job.error = e.getMessage();
+            return false;
+        } catch (TrainingProviderException e) {
+            if (JobWaiter.isPassing(e)) {
+                // The waiter gives up on a failure that says nothing about the job only at the deadline.
+                job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout) + "; last call: " + describe(e);
                 return false;
             }
-            sleepUntilNextPoll(waiter, job.task, deadline);
+            // The job may still be running, but this run cannot follow it and says why.
+            job.error = describe(e);
+            return true;
+        } catch (RuntimeException e) {
+            job.error = describe(e);
+            return true;
         }
-    }
-
-    /** Sleeps until the next poll, but never past the deadline, so a long poll interval cannot overrun it. */
-    private static void sleepUntilNextPoll(JobWaiter waiter, TrainingTask task, long deadline)
-            throws InterruptedException {
-        long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + 1;
-        Thread.sleep(Math.min(waiter.nextPoll(task).toMillis(), left));
     }
 }
