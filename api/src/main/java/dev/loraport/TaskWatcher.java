@@ -422,7 +422,9 @@ public final class TaskWatcher implements AutoCloseable {
         // Only on the service's own estimate, and not where list pages refresh the jobs: an aimed poll there is
         // one status call per job, dearer than a page. Only below the floor: aiming later would skip the
         // floor-spaced polls that bound what an overestimated end costs.
-        if (estimated && untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && !w.group.batchable()) {
+        // One look at the group: it refreshes by list exactly when it reports listed jobs.
+        int listed = w.group.listedJobs();
+        if (estimated && untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && listed == 0) {
             long target = saturatedAdd(now, (long) untilEnd + AIM_MARGIN_MILLIS);
             // Aim again only when the service moved the end back by a floor or more, so that two aimed polls are
             // never closer than the floor.
@@ -443,7 +445,6 @@ public final class TaskWatcher implements AutoCloseable {
             // Past its expected end, a job without estimates is polled at a steady, moderate rate.
             base = expected / 20.0;
         }
-        int listed = w.group.listedJobs();
         if (!estimated && listed > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < maxListPages)) {
             // No estimate, but a page read refreshes every listed job at once (Novita's list carries no ETA):
             // reading every floor × (10 / jobs) costs each job a tenth of a floor-paced poller, and beats a guess.

@@ -239,8 +239,7 @@ final class WatchGroup {
         }
     }
 
-    /** Whether due jobs are refreshed from list pages rather than one status call each. */
-    synchronized boolean batchable() {
+    private synchronized boolean batchable() {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 
