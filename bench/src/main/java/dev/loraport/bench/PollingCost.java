@@ -91,9 +91,7 @@ public final class PollingCost {
         for (String provider : new String[] {"novita", "stablediffusionapi"}) {
             int m = Math.min(counts[counts.length - 1], 1_000);
             Result r = onSimulator(provider, m);
-            Duration job = provider.equals("novita")
-                    ? NovitaSimulator.DEFAULT_DURATIONS.total()
-                    : StableDiffusionApiSimulator.DEFAULT_DURATIONS.total();
+            Duration job = simulatorDurations(provider).total();
             System.out.println(r
                     + String.format(
                             Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
@@ -212,32 +210,20 @@ public final class PollingCost {
         int threadsBefore = Thread.activeCount();
         long heapBefore = usedHeap();
         VirtualScheduler scheduler = new VirtualScheduler(clock);
-        long[] seenDelay = new long[n];
-        int[] done = {0};
         try (TaskWatcher watcher = TaskWatcher.builder()
                 .scheduler(scheduler)
                 .expectedDuration(fake.info().id(), expected)
                 .minPollInterval(floor)
                 .build()) {
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                TaskId id = ids.get(i);
-                Instant readyAt = fake.status(id).createdAt().orElseThrow().plus(JOB);
-                watcher.watch(p, id, new TaskListener() {
-                    @Override
-                    public void onTerminal(TrainingTask task) {
-                        seenDelay[index] =
-                                Duration.between(readyAt, clock.now()).toMillis();
-                        done[0]++;
-                    }
-                });
+            List<Instant> readyAt = new ArrayList<>(n);
+            for (TaskId id : ids) {
+                readyAt.add(fake.status(id).createdAt().orElseThrow().plus(JOB));
             }
+            Seen seen = new Seen(watcher, p, ids, readyAt, clock);
             long heapWatching = usedHeap() - heapBefore;
             int threads = Thread.activeCount() - threadsBefore;
             scheduler.runFor(Duration.between(clock.now(), start.plus(Duration.ofHours(2))));
-            if (done[0] != n) {
-                throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
-            }
+            long[] seenDelay = seen.delays();
             String name = "TaskWatcher";
             if (!expected.equals(JOB)) {
                 name += " expects " + expected.toMinutes() + "m";
@@ -264,17 +250,10 @@ public final class PollingCost {
      */
     public static Result onSimulator(String providerId, int n) {
         VirtualClock clock = VirtualClock.manual();
-        JobDurations durations;
-        ProviderSimulator sim;
-        if (providerId.equals("novita")) {
-            durations = NovitaSimulator.DEFAULT_DURATIONS;
-            sim = NovitaSimulator.builder().clock(clock).build();
-        } else if (providerId.equals("stablediffusionapi")) {
-            durations = StableDiffusionApiSimulator.DEFAULT_DURATIONS;
-            sim = StableDiffusionApiSimulator.builder().clock(clock).build();
-        } else {
-            throw new IllegalArgumentException("providerId: '" + providerId + "'; allowed: novita, stablediffusionapi");
-        }
+        JobDurations durations = simulatorDurations(providerId);
+        ProviderSimulator sim = providerId.equals("novita")
+                ? NovitaSimulator.builder().clock(clock).build()
+                : StableDiffusionApiSimulator.builder().clock(clock).build();
         sim.start();
         ProviderConfig config =
                 sim.config().toBuilder().option("ratelimit.enabled", "false").build();
@@ -302,27 +281,62 @@ public final class PollingCost {
                 clock.advance(Duration.ofNanos(5_000_000_000L / n));
             }
             int before = sim.requestCount(Endpoint.STATUS) + sim.requestCount(Endpoint.LIST);
-            long[] seenDelay = new long[n];
-            int[] done = {0};
-            for (int i = 0; i < n; i++) {
+            Seen seen = new Seen(watcher, provider, ids, readyAt, clock);
+            scheduler.runFor(durations.total().plusHours(1));
+            long calls = sim.requestCount(Endpoint.STATUS) + sim.requestCount(Endpoint.LIST) - before;
+            return result(providerId, "TaskWatcher (HTTP)", n, calls, seen.delays(), 0, 0);
+        } finally {
+            sim.close();
+        }
+    }
+
+    /**
+     * How long a simulator's jobs take by default.
+     *
+     * @param providerId {@code novita} or {@code stablediffusionapi}
+     * @return the durations
+     */
+    static JobDurations simulatorDurations(String providerId) {
+        return switch (providerId) {
+            case "novita" -> NovitaSimulator.DEFAULT_DURATIONS;
+            case "stablediffusionapi" -> StableDiffusionApiSimulator.DEFAULT_DURATIONS;
+            default ->
+                throw new IllegalArgumentException(
+                        "providerId: '" + providerId + "'; allowed: novita, stablediffusionapi");
+        };
+    }
+
+    /** Every job watched, and how long after its end each was seen ending (virtual milliseconds). */
+    private static final class Seen {
+        private final long[] delays;
+        private int done;
+
+        Seen(
+                TaskWatcher watcher,
+                TrainingProvider provider,
+                List<TaskId> ids,
+                List<Instant> endsAt,
+                VirtualClock clock) {
+            delays = new long[ids.size()];
+            for (int i = 0; i < ids.size(); i++) {
                 int index = i;
                 watcher.watch(provider, ids.get(i), new TaskListener() {
                     @Override
                     public void onTerminal(TrainingTask task) {
-                        seenDelay[index] = Duration.between(readyAt.get(index), clock.now())
-                                .toMillis();
-                        done[0]++;
+                        delays[index] =
+                                Duration.between(endsAt.get(index), clock.now()).toMillis();
+                        done++;
                     }
                 });
             }
-            scheduler.runFor(durations.total().plusHours(1));
-            if (done[0] != n) {
-                throw new IllegalStateException("only " + done[0] + " of " + n + " jobs were seen ending");
+        }
+
+        /** The delays, once every job was seen ending. */
+        long[] delays() {
+            if (done != delays.length) {
+                throw new IllegalStateException("only " + done + " of " + delays.length + " jobs were seen ending");
             }
-            long calls = sim.requestCount(Endpoint.STATUS) + sim.requestCount(Endpoint.LIST) - before;
-            return result(providerId, "TaskWatcher (HTTP)", n, calls, seenDelay, 0, 0);
-        } finally {
-            sim.close();
+            return delays;
         }
     }
 

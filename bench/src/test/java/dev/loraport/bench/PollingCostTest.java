@@ -34,9 +34,7 @@ class PollingCostTest {
     void overHttpOnBothSimulatorsTheDefaultWatcherSpendsUnderATenthOfA5sPollerAndSeesEveryEnd() {
         for (String provider : new String[] {"novita", "stablediffusionapi"}) {
             PollingCost.Result r = PollingCost.onSimulator(provider, 20);
-            java.time.Duration job = provider.equals("novita")
-                    ? dev.loraport.testkit.novita.NovitaSimulator.DEFAULT_DURATIONS.total()
-                    : dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator.DEFAULT_DURATIONS.total();
+            Duration job = PollingCost.simulatorDurations(provider).total();
 
             assertThat(r.jobs()).as(provider).isEqualTo(20);
             assertThat(r.callsPerJob())
