@@ -11,7 +11,7 @@ import java.time.Duration;
  * {@link TrainingStatus#FAILED}.
  *
  * <pre>{@code
- * try (TrainingProvider provider = TrainingProviders.fromEnvironment()) {
+ * try (TrainingProvider provider = TrainingProviders.create(ProviderConfig.fromEnvironment(System.getenv()))) {
  *   TrainingTask task = provider.create(request);
  *   TrainingTask now = provider.status(task.id());
  * }

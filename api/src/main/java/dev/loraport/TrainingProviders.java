@@ -1,6 +1,5 @@
 package dev.loraport;
 
-import dev.loraport.decorators.ProviderStack;
 import dev.loraport.spi.ForwardingTrainingProvider;
 import dev.loraport.spi.TrainingProviderFactory;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedSet;
@@ -26,9 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * // loraport.provider=novita, loraport.novita.api-key=...
- * TrainingProvider provider = TrainingProviders.fromConfig(properties);
- * TrainingTask task = provider.create(request);
+ * TrainingProvider adapter = TrainingProviders.create(ProviderConfig.fromProperties(properties));
+ * TrainingTask task = adapter.create(request);
  * }</pre>
+ *
+ * <p>This finds bare adapters. The decorated entry points ({@code ProviderStack.fromConfig},
+ * {@code fromEnvironment}, {@code builder}) live in the {@code loraport-decorators} artifact, which builds on
+ * this class; nothing here depends on it.
  *
  * <p>An unknown id, or two factories claiming one id, fail with an {@link IllegalStateException} listing
  * every id and class found. A factory that cannot be loaded is logged and reported in those messages, and
@@ -94,29 +96,20 @@ public final class TrainingProviders {
     }
 
     /**
-     * Creates the provider a configuration names, wrapped in the decorators the configuration enables
-     * (metrics, retry with exactly-once create, circuit breaker, rate limiter; see {@link ProviderStack}).
-     * {@link #create(String, ProviderConfig)} gives the bare adapter instead.
+     * Creates the bare adapter a configuration names with {@code loraport.provider}, without decorators. For the
+     * decorated stack (retry, exactly-once create, circuit breaker, rate limiter, metrics) use
+     * {@code ProviderStack.fromConfig} of the {@code loraport-decorators} artifact.
      *
      * @param config the configuration; its provider id is required
-     * @return a new provider
+     * @return a new provider, which the caller closes
      * @throws IllegalStateException when the configuration names no provider or an unknown one
      */
-    public static TrainingProvider fromConfig(ProviderConfig config) {
+    public static TrainingProvider create(ProviderConfig config) {
+        Objects.requireNonNull(config, "config == null");
         String id = config.providerId()
                 .orElseThrow(() -> new IllegalStateException(
                         "no provider chosen: set loraport.provider (or LORAPORT_PROVIDER) to one of " + available()));
-        TrainingProvider adapter = create(id, config);
-        return ProviderStack.builder().config(config).adapter(adapter).build();
-    }
-
-    /**
-     * A builder for a decorated provider, to pass a meter registry or wrap an adapter built in code.
-     *
-     * @return {@link ProviderStack#builder()}
-     */
-    public static ProviderStack.Builder builder() {
-        return ProviderStack.builder();
+        return create(id, config);
     }
 
     /**
@@ -131,38 +124,6 @@ public final class TrainingProviders {
             p = f.unwrapOnce();
         }
         return p;
-    }
-
-    /**
-     * Creates the provider named by {@code loraport.provider} in a map of properties.
-     *
-     * @param properties the {@code loraport.*} keys
-     * @return a new provider
-     * @throws IllegalStateException when no provider or an unknown one is named
-     */
-    public static TrainingProvider fromConfig(Map<String, String> properties) {
-        return fromConfig(ProviderConfig.fromMap(properties));
-    }
-
-    /**
-     * Creates the provider named by {@code loraport.provider} in a properties file's content.
-     *
-     * @param properties the {@code loraport.*} keys
-     * @return a new provider
-     * @throws IllegalStateException when no provider or an unknown one is named
-     */
-    public static TrainingProvider fromConfig(Properties properties) {
-        return fromConfig(ProviderConfig.fromProperties(properties));
-    }
-
-    /**
-     * Creates the provider named by the {@code LORAPORT_PROVIDER} environment variable.
-     *
-     * @return a new provider
-     * @throws IllegalStateException when no provider or an unknown one is named
-     */
-    public static TrainingProvider fromEnvironment() {
-        return fromConfig(ProviderConfig.fromEnvironment(System.getenv()));
     }
 
     private static ClassLoader defaultClassLoader() {

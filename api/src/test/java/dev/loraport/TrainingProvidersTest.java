@@ -71,18 +71,17 @@ class TrainingProvidersTest {
     }
 
     @Test
-    void fromConfigMapReadsProviderAndItsKeys() {
-        TrainingProvider p = TrainingProviders.fromConfig(Map.of(
+    void createFromAMapReadsProviderAndItsKeys() {
+        TrainingProvider p = TrainingProviders.create(ProviderConfig.fromMap(Map.of(
                 "loraport.provider", "alpha",
                 "loraport.alpha.api-key", "secret-1",
                 "loraport.alpha.base-url", "http://127.0.0.1:9/",
                 "loraport.alpha.read-timeout", "45s",
                 "loraport.alpha.retry.max-attempts", "5",
                 "loraport.beta.api-key", "other-secret",
-                "loraport.metrics.enabled", "false"));
+                "loraport.metrics.enabled", "false")));
 
-        assertThat(p).isInstanceOf(dev.loraport.spi.ForwardingTrainingProvider.class);
-        ProviderConfig c = ((TestFactories.EchoProvider) TrainingProviders.unwrap(p)).config;
+        ProviderConfig c = ((TestFactories.EchoProvider) p).config;
         assertThat(c.providerId()).contains("alpha");
         assertThat(c.apiKey()).contains("secret-1");
         assertThat(c.baseUrl()).hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(9));
@@ -93,12 +92,15 @@ class TrainingProvidersTest {
     }
 
     @Test
-    void fromConfigPropertiesWorksLikeTheMap() {
+    void createFromPropertiesWorksLikeTheMap() {
         Properties props = new Properties();
         props.setProperty("loraport.provider", "beta");
         props.setProperty("loraport.beta.api-key", "k");
 
-        assertThat(TrainingProviders.fromConfig(props).info().id()).isEqualTo("beta");
+        assertThat(TrainingProviders.create(ProviderConfig.fromProperties(props))
+                        .info()
+                        .id())
+                .isEqualTo("beta");
     }
 
     @Test
@@ -116,8 +118,7 @@ class TrainingProvidersTest {
         assertThat(c.baseUrl().orElseThrow().getPort()).isEqualTo(1234);
         assertThat(c.intOption("retry.max-attempts", 3)).isEqualTo(7);
         assertThat(c.globalOption("metrics.enabled")).contains("true");
-        assertThat(((TestFactories.EchoProvider) TrainingProviders.unwrap(TrainingProviders.fromConfig(c)))
-                        .config.apiKey())
+        assertThat(((TestFactories.EchoProvider) TrainingProviders.create(c)).config.apiKey())
                 .contains("env-secret");
     }
 
@@ -130,7 +131,8 @@ class TrainingProvidersTest {
 
     @Test
     void noProviderChosenNamesTheKeyAndTheIds() {
-        assertThatThrownBy(() -> TrainingProviders.fromConfig(Map.of("loraport.alpha.api-key", "k")))
+        assertThatThrownBy(
+                        () -> TrainingProviders.create(ProviderConfig.fromMap(Map.of("loraport.alpha.api-key", "k"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("loraport.provider")
                 .hasMessageContaining("[alpha, beta]");

@@ -40,6 +40,7 @@ import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.UnsupportedCapabilityException;
+import dev.loraport.decorators.ProviderStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -466,7 +467,7 @@ class NovitaTrainingProviderTest {
 
     @Test
     void theFactoryIsFoundByIdFromConfigurationOnly() throws Exception {
-        try (TrainingProvider p = TrainingProviders.fromConfig(Map.of(
+        try (TrainingProvider p = ProviderStack.fromConfig(Map.of(
                 "loraport.provider",
                 "novita",
                 "loraport.novita.api-key",

@@ -30,6 +30,7 @@ import dev.loraport.TrainingProviders;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.decorators.ProviderStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -331,7 +332,7 @@ class StableDiffusionApiTrainingProviderTest {
 
     @Test
     void theFactoryIsFoundByIdFromConfigurationOnly() throws Exception {
-        try (TrainingProvider p = TrainingProviders.fromConfig(Map.of(
+        try (TrainingProvider p = ProviderStack.fromConfig(Map.of(
                 "loraport.provider",
                 "stablediffusionapi",
                 "loraport.stablediffusionapi.api-key",

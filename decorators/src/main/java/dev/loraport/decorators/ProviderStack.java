@@ -14,7 +14,9 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +26,13 @@ import org.jspecify.annotations.Nullable;
  * <pre>Metrics(Retry(CircuitBreaker(RateLimiter(adapter))))</pre>
  *
  * <p>so a retried call is timed once, every attempt passes the rate limiter, and an open breaker stops a
- * retry loop. {@link TrainingProviders#fromConfig(ProviderConfig)} builds this stack; use the builder to pass a
- * {@link MeterRegistry} or wrap an adapter built in code.
+ * retry loop. {@link #fromConfig(ProviderConfig)} and {@link #fromEnvironment()} build this stack from
+ * configuration alone; use the builder to pass a {@link MeterRegistry} or wrap an adapter built in code.
+ * {@link TrainingProviders#create(ProviderConfig)} gives the bare adapter instead.
  *
  * <pre>{@code
+ * try (TrainingProvider provider = ProviderStack.fromEnvironment()) { ... } // LORAPORT_PROVIDER, NOVITA_API_KEY...
+ *
  * TrainingProvider provider = ProviderStack.builder()
  *     .config(ProviderConfig.fromEnvironment(System.getenv()))
  *     .meterRegistry(registry)
@@ -66,6 +71,50 @@ import org.jspecify.annotations.Nullable;
 public final class ProviderStack {
 
     private ProviderStack() {}
+
+    /**
+     * Creates the provider a configuration names, wrapped in the decorators the configuration enables.
+     *
+     * @param config the configuration; its provider id ({@code loraport.provider}) is required
+     * @return a new decorated provider, which the caller closes
+     * @throws IllegalStateException when the configuration names no provider or an unknown one
+     * @throws IllegalArgumentException naming a configuration key whose value is invalid
+     */
+    public static TrainingProvider fromConfig(ProviderConfig config) {
+        return builder().config(config).build();
+    }
+
+    /**
+     * Creates the provider named by {@code loraport.provider} in a map of properties, decorated.
+     *
+     * @param properties the {@code loraport.*} keys
+     * @return a new decorated provider
+     * @throws IllegalStateException when no provider or an unknown one is named
+     */
+    public static TrainingProvider fromConfig(Map<String, String> properties) {
+        return fromConfig(ProviderConfig.fromMap(properties));
+    }
+
+    /**
+     * Creates the provider named by {@code loraport.provider} in a properties file's content, decorated.
+     *
+     * @param properties the {@code loraport.*} keys
+     * @return a new decorated provider
+     * @throws IllegalStateException when no provider or an unknown one is named
+     */
+    public static TrainingProvider fromConfig(Properties properties) {
+        return fromConfig(ProviderConfig.fromProperties(properties));
+    }
+
+    /**
+     * Creates the provider named by the {@code LORAPORT_PROVIDER} environment variable, decorated.
+     *
+     * @return a new decorated provider
+     * @throws IllegalStateException when no provider or an unknown one is named
+     */
+    public static TrainingProvider fromEnvironment() {
+        return fromConfig(ProviderConfig.fromEnvironment(System.getenv()));
+    }
 
     /**
      * A new builder.
