@@ -1,11 +1,21 @@
 package dev.loraport;
 
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One page of a listing.
+ * One page of a listing. {@link #streamAll(TrainingProvider, int)} streams every task of an account across pages,
+ * fetching one page at a time.
  *
  * @param items the items of this page, in the service's order; unmodifiable
  * @param nextCursor the cursor of the next page, or null when this is the last page
@@ -34,5 +44,75 @@ public record Page<T>(List<T> items, @Nullable String nextCursor) {
      */
     public boolean hasNext() {
         return nextCursor != null;
+    }
+
+    /**
+     * Every task of the account, page by page. Lazy: a page is fetched only when the stream reaches it, and
+     * only one page is held at a time.
+     *
+     * @param provider the provider
+     * @param pageSize items per page, 1 to {@value PageRequest#MAX_LIMIT}
+     * @return a sequential stream of tasks
+     * @throws MalformedResponseException (while streaming) when the service returns a cursor it returned
+     *     before, which would loop forever
+     */
+    public static Stream<TrainingTask> streamAll(TrainingProvider provider, int pageSize) {
+        Objects.requireNonNull(provider, "provider == null");
+        return streamAll(provider.info().id(), provider::list, pageSize);
+    }
+
+    /**
+     * Every item of any paged listing.
+     *
+     * @param providerId the provider id, for error messages
+     * @param fetch fetches one page
+     * @param pageSize items per page, 1 to {@value PageRequest#MAX_LIMIT}
+     * @param <T> the item type
+     * @return a sequential stream of items
+     */
+    public static <T> Stream<T> streamAll(String providerId, Function<PageRequest, Page<T>> fetch, int pageSize) {
+        Objects.requireNonNull(providerId, "providerId == null");
+        Objects.requireNonNull(fetch, "fetch == null");
+        PageRequest first = PageRequest.first(pageSize);
+        Iterator<T> it = new Iterator<>() {
+            // Only cursors are remembered, never items, so memory grows with pages, not tasks.
+            private final Set<String> seen = new HashSet<>();
+            private @Nullable PageRequest next = first;
+            private Iterator<T> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && next != null) {
+                    Page<T> page = fetch.apply(next);
+                    current = page.items().iterator();
+                    String cursor = page.nextCursor();
+                    if (cursor == null) {
+                        next = null;
+                    } else if (!seen.add(cursor)) {
+                        throw new MalformedResponseException(
+                                providerId,
+                                "list",
+                                "the service returned cursor '" + cursor
+                                        + "' twice; stopping to avoid an endless listing",
+                                null,
+                                null,
+                                null);
+                    } else {
+                        next = PageRequest.after(cursor, pageSize);
+                    }
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 }

@@ -38,17 +38,17 @@ public final class ProviderCapabilities {
 
     private final Set<TrainingKind> trainingKinds;
     private final Set<String> baseModels;
-    private final NumberRange imageCount;
+    private final Range imageCount;
     private final Set<String> imageFormats;
     private final Set<TrainingImage.Source> imageSources;
-    private final @Nullable NumberRange captionLength;
+    private final @Nullable Range captionLength;
     private final Map<TrainingKind, Set<String>> required;
-    private final Map<String, NumberRange> trainingRanges;
+    private final Map<String, Range> trainingRanges;
     private final Map<String, Set<String>> trainingValues;
-    private final Map<String, NumberRange> generationRanges;
+    private final Map<String, Range> generationRanges;
     private final Map<String, Set<String>> generationValues;
     private final int maxLoras;
-    private final NumberRange loraStrength;
+    private final Range loraStrength;
     private final boolean cancel;
     private final boolean delete;
     private final boolean list;
@@ -123,7 +123,7 @@ public final class ProviderCapabilities {
      *
      * @return the range of allowed counts
      */
-    public NumberRange imageCount() {
+    public Range imageCount() {
         return imageCount;
     }
 
@@ -168,7 +168,7 @@ public final class ProviderCapabilities {
      *
      * @return the range, or empty when unchecked
      */
-    public Optional<NumberRange> captionLength() {
+    public Optional<Range> captionLength() {
         return Optional.ofNullable(captionLength);
     }
 
@@ -187,13 +187,13 @@ public final class ProviderCapabilities {
      *
      * @return an unmodifiable map
      */
-    public Map<String, NumberRange> trainingRanges() {
+    public Map<String, Range> trainingRanges() {
         return trainingRanges;
     }
 
     /**
      * The allowed values of enumerated training parameters, by field name. Numbers are written as
-     * {@link NumberRange} prints them ({@code 0.0001} as {@code 1.0E-4}).
+     * {@link Range} prints them ({@code 0.0001} as {@code 1.0E-4}).
      *
      * @return an unmodifiable map
      */
@@ -206,7 +206,7 @@ public final class ProviderCapabilities {
      *
      * @return an unmodifiable map
      */
-    public Map<String, NumberRange> generationRanges() {
+    public Map<String, Range> generationRanges() {
         return generationRanges;
     }
 
@@ -233,7 +233,7 @@ public final class ProviderCapabilities {
      *
      * @return the range
      */
-    public NumberRange loraStrength() {
+    public Range loraStrength() {
         return loraStrength;
     }
 
@@ -432,8 +432,7 @@ public final class ProviderCapabilities {
             double s = request.loras().get(i).strength();
             if (!loraStrength.contains(s)) {
                 v.add(violation(
-                        "loras[" + i + "].strength",
-                        NumberRange.format(s) + " is out of range; allowed " + loraStrength));
+                        "loras[" + i + "].strength", Range.format(s) + " is out of range; allowed " + loraStrength));
             }
         }
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
@@ -458,14 +457,14 @@ public final class ProviderCapabilities {
 
     private static void check(
             Map<String, @Nullable Object> values,
-            Map<String, NumberRange> ranges,
+            Map<String, Range> ranges,
             Map<String, Set<String>> allowed,
             List<InvalidRequestException.Violation> out) {
         values.forEach((field, value) -> {
             if (value == null) {
                 return;
             }
-            NumberRange range = ranges.get(field);
+            Range range = ranges.get(field);
             if (range != null && value instanceof Number num && !range.contains(num.doubleValue())) {
                 out.add(violation(field, display(value) + " is out of range; allowed " + range));
             }
@@ -477,7 +476,7 @@ public final class ProviderCapabilities {
     }
 
     private static String display(Object value) {
-        return value instanceof Number n ? NumberRange.format(n.doubleValue()) : value.toString();
+        return value instanceof Number n ? Range.format(n.doubleValue()) : value.toString();
     }
 
     private static InvalidRequestException.Violation violation(String field, String problem) {
@@ -537,17 +536,17 @@ public final class ProviderCapabilities {
     public static final class Builder {
         private final Set<TrainingKind> trainingKinds = EnumSet.noneOf(TrainingKind.class);
         private final Set<String> baseModels = new LinkedHashSet<>();
-        private NumberRange imageCount = NumberRange.of(1, Integer.MAX_VALUE);
+        private Range imageCount = Range.of(1, Integer.MAX_VALUE);
         private final Set<String> imageFormats = new TreeSet<>();
         private final Set<TrainingImage.Source> imageSources = EnumSet.noneOf(TrainingImage.Source.class);
-        private @Nullable NumberRange captionLength;
+        private @Nullable Range captionLength;
         private final Map<TrainingKind, Set<String>> required = new EnumMap<>(TrainingKind.class);
-        private final Map<String, NumberRange> trainingRanges = new LinkedHashMap<>();
+        private final Map<String, Range> trainingRanges = new LinkedHashMap<>();
         private final Map<String, Set<String>> trainingValues = new LinkedHashMap<>();
-        private final Map<String, NumberRange> generationRanges = new LinkedHashMap<>();
+        private final Map<String, Range> generationRanges = new LinkedHashMap<>();
         private final Map<String, Set<String>> generationValues = new LinkedHashMap<>();
         private int maxLoras;
-        private NumberRange loraStrength = NumberRange.of(0, 1);
+        private Range loraStrength = Range.of(0, 1);
         private boolean cancel;
         private boolean delete;
         private boolean list;
@@ -591,7 +590,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder images(int min, int max) {
-            imageCount = NumberRange.of(min, max);
+            imageCount = Range.of(min, max);
             return this;
         }
 
@@ -629,7 +628,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder captionLength(int min, int max) {
-            captionLength = NumberRange.of(min, max);
+            captionLength = Range.of(min, max);
             return this;
         }
 
@@ -654,7 +653,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder trainingRange(String field, double min, double max) {
-            trainingRanges.put(Objects.requireNonNull(field, "field == null"), NumberRange.of(min, max));
+            trainingRanges.put(Objects.requireNonNull(field, "field == null"), Range.of(min, max));
             return this;
         }
 
@@ -681,7 +680,7 @@ public final class ProviderCapabilities {
         public Builder trainingNumbers(String field, double... allowed) {
             Set<String> set = new LinkedHashSet<>();
             for (double d : allowed) {
-                set.add(NumberRange.format(d));
+                set.add(Range.format(d));
             }
             trainingValues.put(Objects.requireNonNull(field, "field == null"), set);
             return this;
@@ -696,7 +695,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder generationRange(String field, double min, double max) {
-            generationRanges.put(Objects.requireNonNull(field, "field == null"), NumberRange.of(min, max));
+            generationRanges.put(Objects.requireNonNull(field, "field == null"), Range.of(min, max));
             return this;
         }
 
@@ -723,7 +722,7 @@ public final class ProviderCapabilities {
          */
         public Builder loras(int max, double minStrength, double maxStrength) {
             maxLoras = max;
-            loraStrength = NumberRange.of(minStrength, maxStrength);
+            loraStrength = Range.of(minStrength, maxStrength);
             return this;
         }
 
@@ -822,6 +821,62 @@ public final class ProviderCapabilities {
          */
         public ProviderCapabilities build() {
             return new ProviderCapabilities(this);
+        }
+    }
+
+    /**
+     * An inclusive range of allowed numbers.
+     *
+     * @param min the smallest allowed value
+     * @param max the largest allowed value
+     * @since 0.1
+     */
+    public record Range(double min, double max) {
+
+        /**
+         * Rejects a range whose min is above its max.
+         *
+         * @param min the smallest allowed value
+         * @param max the largest allowed value
+         */
+        public Range {
+            if (!(min <= max)) {
+                throw new IllegalArgumentException("min " + min + " > max " + max);
+            }
+        }
+
+        /**
+         * The range min..max.
+         *
+         * @param min the smallest allowed value
+         * @param max the largest allowed value
+         * @return the range
+         */
+        public static Range of(double min, double max) {
+            return new Range(min, max);
+        }
+
+        /**
+         * Whether a value lies in the range.
+         *
+         * @param value the value
+         * @return {@code true} when min ≤ value ≤ max
+         */
+        public boolean contains(double value) {
+            return value >= min && value <= max;
+        }
+
+        /** Reads {@code 4..128}, or {@code 0.1..1} for fractions. */
+        @Override
+        public String toString() {
+            return format(min) + ".." + format(max);
+        }
+
+        static String format(double value) {
+            if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+                return Long.toString((long) value);
+            }
+            return Double.toString(value);
         }
     }
 }

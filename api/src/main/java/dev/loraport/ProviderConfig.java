@@ -1,6 +1,6 @@
 package dev.loraport;
 
-import dev.loraport.internal.ConfigValues;
+import dev.loraport.internal.config.ConfigValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;

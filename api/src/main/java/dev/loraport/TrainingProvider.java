@@ -88,17 +88,17 @@ public interface TrainingProvider extends AutoCloseable {
     }
 
     /**
-     * Blocks until a job reaches a terminal status, polling it the way a {@link TaskWatcher} does: rarely while
-     * its ETA is far, often near its end, never more often than every 5 seconds. Runs on one watcher shared by
-     * the whole JVM, created on first use with two daemon threads named {@code loraport-watcher-N} and default
-     * settings; for listeners, stores or many jobs, build your own {@link TaskWatcher}. Polls go through
-     * {@link #status(TaskId)} of this provider, so a decorated provider's retry and rate limiting apply.
+     * Blocks the calling thread until a task reaches a terminal status, polling {@link #status(TaskId)} as
+     * {@link PollPolicy#defaults()} decides: rarely while its ETA is far, often near its end, with one poll aimed
+     * just past it, never more often than every 5 seconds otherwise. Uses no thread or shared state of its own;
+     * for listeners, stores or many tasks, use a {@code dev.loraport.watch.TaskWatcher}. Polls go through this
+     * provider, so a decorated provider's retry and rate limiting apply.
      *
-     * @param id the job id
+     * @param id the task id
      * @param timeout how long to wait at most
-     * @return the terminal job: {@link TrainingStatus#READY}, {@link TrainingStatus#FAILED} or
+     * @return the terminal task: {@link TrainingStatus#READY}, {@link TrainingStatus#FAILED} or
      *     {@link TrainingStatus#CANCELED}
-     * @throws TaskTimeoutException when the job is not terminal in time; it carries the job's {@link TaskRef}
+     * @throws TaskTimeoutException when the task is not terminal in time; it names the task
      * @throws TrainingProviderException when a poll fails with an error that cannot be retried, such as
      *     {@link TaskNotFoundException}
      * @throws java.util.concurrent.CancellationException when the calling thread is interrupted; its interrupt
@@ -106,7 +106,7 @@ public interface TrainingProvider extends AutoCloseable {
      * @since 0.1
      */
     default TrainingTask await(TaskId id, Duration timeout) {
-        return SharedWatcher.get().await(this, id, timeout);
+        return Await.await(this, id, timeout, PollPolicy.defaults());
     }
 
     /** Releases connections and threads. Calls after close may fail. */

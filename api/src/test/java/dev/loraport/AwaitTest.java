@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** {@link TrainingProvider#await} on the shared watcher, with real but short time. */
+/** {@link TrainingProvider#await} on the calling thread, with real but short time. */
 class AwaitTest {
 
     /** Reports one status forever. */
@@ -42,6 +44,9 @@ class AwaitTest {
             if (taskId.value().equals("missing")) {
                 throw new TaskNotFoundException("fixed", "status", "no such task", 404, null, null);
             }
+            if (taskId.value().equals("flaky") && calls.get() == 1) {
+                throw new ProviderUnavailableException("fixed", "status", "HTTP 503", 503, null, null);
+            }
             return TrainingTask.builder()
                     .id(taskId)
                     .providerId("fixed")
@@ -66,8 +71,8 @@ class AwaitTest {
 
         assertThatThrownBy(() -> provider.await(TaskId.of("slow"), Duration.ofMillis(200)))
                 .isInstanceOfSatisfying(TaskTimeoutException.class, e -> {
-                    assertThat(e.ref().providerId()).isEqualTo("fixed");
-                    assertThat(e.ref().taskId()).isEqualTo(TaskId.of("slow"));
+                    assertThat(e.providerId()).isEqualTo("fixed");
+                    assertThat(e.taskId()).isEqualTo(TaskId.of("slow"));
                     assertThat(e.lastSeen()).map(TrainingTask::status).contains(TrainingStatus.TRAINING);
                 });
     }
@@ -95,21 +100,25 @@ class AwaitTest {
     }
 
     @Test
-    void watcherAwaitRunsOnVirtualTime() throws Exception {
-        ManualScheduler clock = new ManualScheduler();
-        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
-        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
-        try (TaskWatcher watcher = TaskWatcher.builder().scheduler(clock).build()) {
-            TrainingTask[] result = new TrainingTask[1];
-            Thread waiter = new Thread(() -> result[0] = watcher.await(provider, id, Duration.ofHours(1)));
-            waiter.start();
-            while (watcher.stats().watched() == 0 && waiter.isAlive()) {
-                Thread.onSpinWait();
-            }
-            clock.advance(Duration.ofMinutes(11));
-            waiter.join(5000);
+    void awaitRetriesARetryableErrorOnTheCallingThread() {
+        FixedProvider provider = new FixedProvider(TrainingStatus.READY);
+        Set<String> before = watcherThreads();
 
-            assertThat(result[0].status()).isEqualTo(TrainingStatus.READY);
-        }
+        PollPolicy fast =
+                PollPolicy.builder().minInterval(Duration.ofMillis(20)).build();
+
+        TrainingTask task = Await.await(provider, TaskId.of("flaky"), Duration.ofSeconds(30), fast);
+
+        assertThat(task.status()).isEqualTo(TrainingStatus.READY);
+        assertThat(provider.calls).hasValue(2);
+        // No shared watcher, scheduler or daemon thread is started for one await.
+        assertThat(watcherThreads()).isEqualTo(before);
+    }
+
+    private static Set<String> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("loraport-"))
+                .collect(Collectors.toSet());
     }
 }

@@ -8,6 +8,7 @@ import dev.loraport.ProviderUnavailableException;
 import dev.loraport.QuotaExceededException;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TaskNotFoundException;
+import dev.loraport.internal.config.ConfigValues;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;

@@ -2,11 +2,10 @@ package dev.loraport.bench;
 
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
+import dev.loraport.PollPolicy;
 import dev.loraport.ProviderCapabilities;
 import dev.loraport.ProviderConfig;
 import dev.loraport.TaskId;
-import dev.loraport.TaskListener;
-import dev.loraport.TaskWatcher;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
@@ -23,6 +22,8 @@ import dev.loraport.testkit.VirtualClock;
 import dev.loraport.testkit.VirtualScheduler;
 import dev.loraport.testkit.novita.NovitaSimulator;
 import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import dev.loraport.watch.TaskListener;
+import dev.loraport.watch.TaskWatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,11 +99,11 @@ public final class PollingCost {
         }
         // How the figures move when the estimates are wrong, and with a lower floor.
         int n = counts[counts.length - 1];
-        Duration floor = TaskWatcher.DEFAULT_MIN_POLL_INTERVAL;
+        Duration floor = PollPolicy.DEFAULT_MIN_INTERVAL;
         System.out.println(watcher(n, false, JOB, floor, Duration.ofSeconds(10)));
         System.out.println(watcher(n, false, JOB, floor, Duration.ofSeconds(60)));
-        System.out.println(watcher(n, false, TaskWatcher.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
-        System.out.println(watcher(n, true, TaskWatcher.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
+        System.out.println(watcher(n, false, PollPolicy.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
+        System.out.println(watcher(n, true, PollPolicy.DEFAULT_EXPECTED_DURATION, floor, Duration.ZERO));
         System.out.println(watcher(n, true, JOB, Duration.ofSeconds(2), Duration.ZERO));
     }
 
@@ -185,7 +186,7 @@ public final class PollingCost {
      * @return the figures
      */
     public static Result watcher(int n, boolean listing) {
-        return watcher(n, listing, JOB, TaskWatcher.DEFAULT_MIN_POLL_INTERVAL, Duration.ZERO);
+        return watcher(n, listing, JOB, PollPolicy.DEFAULT_MIN_INTERVAL, Duration.ZERO);
     }
 
     /**
@@ -228,7 +229,7 @@ public final class PollingCost {
             if (!expected.equals(JOB)) {
                 name += " expects " + expected.toMinutes() + "m";
             }
-            if (!floor.equals(TaskWatcher.DEFAULT_MIN_POLL_INTERVAL)) {
+            if (!floor.equals(PollPolicy.DEFAULT_MIN_INTERVAL)) {
                 name += " floor " + floor.toSeconds() + "s";
             }
             if (!etaError.isZero()) {

@@ -2,9 +2,9 @@ package dev.loraport.cli;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingProviders;
 import dev.loraport.decorators.LoraportMetrics;
 import dev.loraport.decorators.ProviderStack;
+import dev.loraport.spi.TrainingProviders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

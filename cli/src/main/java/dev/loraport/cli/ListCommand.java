@@ -1,6 +1,6 @@
 package dev.loraport.cli;
 
-import dev.loraport.Pages;
+import dev.loraport.Page;
 import dev.loraport.TrainingTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
         if (pageSize < 1 || pageSize > 100) {
             throw new UsageException("--page-size: " + pageSize + " is out of range; allowed 1..100");
         }
-        List<TrainingTask> tasks = Pages.stream(ctx.provider(), pageSize).toList();
+        List<TrainingTask> tasks = Page.streamAll(ctx.provider(), pageSize).toList();
         if (json) {
             ctx.out.println(Render.json(tasks.stream().map(Render::task).toList()));
             return ExitCodes.OK;

@@ -40,7 +40,8 @@ public final class Main {
             CommandLine cl = new CommandLine(new LoraportCommand(ctx));
             // The library's duration syntax (500ms, 30s, PT2H) everywhere, so flags and config keys agree.
             cl.registerConverter(
-                    java.time.Duration.class, v -> dev.loraport.internal.ConfigValues.parseDuration("duration", v));
+                    java.time.Duration.class,
+                    v -> dev.loraport.internal.config.ConfigValues.parseDuration("duration", v));
             cl.setOut(out);
             cl.setErr(err);
             cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -3,7 +3,7 @@ package dev.loraport.cli;
 import dev.loraport.ProviderConfig;
 import dev.loraport.ProviderInfo;
 import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingProviders;
+import dev.loraport.spi.TrainingProviders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

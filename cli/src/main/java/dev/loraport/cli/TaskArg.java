@@ -12,7 +12,7 @@ record TaskArg(String id) {
             throw new UsageException("TASK: empty job id");
         }
         int colon = t.indexOf(':');
-        if (colon > 0 && dev.loraport.TrainingProviders.available().contains(t.substring(0, colon))) {
+        if (colon > 0 && dev.loraport.spi.TrainingProviders.available().contains(t.substring(0, colon))) {
             if (ctx.providerFlag == null) {
                 ctx.providerFlag = t.substring(0, colon);
             }

@@ -2,7 +2,7 @@ package dev.loraport.decorators;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingProviders;
+import dev.loraport.spi.TrainingProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -220,7 +220,7 @@ public final class ProviderStack {
             }
             p = new RetryingProvider(p, retry, metrics, sleeper, random);
             boolean metricsOn = cfg.globalOption("metrics.enabled")
-                    .map(v -> dev.loraport.internal.ConfigValues.parseBoolean("loraport.metrics.enabled", v))
+                    .map(v -> dev.loraport.internal.config.ConfigValues.parseBoolean("loraport.metrics.enabled", v))
                     .orElse(true);
             return metricsOn ? new MeteredProvider(p, metrics) : p;
         }

@@ -7,7 +7,7 @@ import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
-import dev.loraport.Pages;
+import dev.loraport.Page;
 import dev.loraport.ProviderConfig;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.RateLimitedException;
@@ -16,12 +16,12 @@ import dev.loraport.TaskNotFoundException;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingProviderException;
-import dev.loraport.TrainingProviders;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.UnsupportedCapabilityException;
 import dev.loraport.internal.LocalImages;
+import dev.loraport.spi.TrainingProviders;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,7 +235,7 @@ public abstract class TrainingProviderContract {
         if (!provider.info().capabilities().supportsList()) {
             caught(
                     UnsupportedCapabilityException.class,
-                    () -> Pages.stream(provider, 2).count());
+                    () -> Page.streamAll(provider, 2).count());
             return;
         }
         Set<TaskId> ids = new java.util.HashSet<>();
@@ -244,7 +244,7 @@ public abstract class TrainingProviderContract {
         }
         int before = simulator().requestCount(Endpoint.LIST);
 
-        List<TrainingTask> all = Pages.stream(provider, 2).collect(Collectors.toList());
+        List<TrainingTask> all = Page.streamAll(provider, 2).collect(Collectors.toList());
 
         assertThat(all).extracting(TrainingTask::id).containsAll(ids);
         assertThat(all).hasSize(5);

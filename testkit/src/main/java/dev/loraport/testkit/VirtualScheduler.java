@@ -1,13 +1,13 @@
 package dev.loraport.testkit;
 
-import dev.loraport.TaskWatcher;
+import dev.loraport.watch.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
- * A {@link TaskWatcher.Scheduler} on a {@link VirtualClock}: scheduled polls run, in time order, on the thread
+ * A {@link Scheduler} on a {@link VirtualClock}: scheduled polls run, in time order, on the thread
  * that calls {@link #runFor(Duration)}, which moves the shared clock from one due poll to the next. Lets a test
  * follow hours of jobs against a simulator in milliseconds. Thread-safe.
  *
@@ -20,7 +20,7 @@ import java.util.PriorityQueue;
  *
  * @since 0.1
  */
-public final class VirtualScheduler implements TaskWatcher.Scheduler {
+public final class VirtualScheduler implements Scheduler {
 
     private record Job(Instant at, long seq, Runnable task) {}
 
@@ -44,7 +44,7 @@ public final class VirtualScheduler implements TaskWatcher.Scheduler {
     }
 
     @Override
-    public synchronized TaskWatcher.Cancellable schedule(Duration delay, Runnable task) {
+    public synchronized Scheduler.Cancellable schedule(Duration delay, Runnable task) {
         Job job = new Job(clock.now().plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
         queue.add(job);
         return () -> {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loraport.GenerationRequest;
+import dev.loraport.Page;
 import dev.loraport.PageRequest;
-import dev.loraport.Pages;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TaskId;
 import dev.loraport.TaskNotFoundException;
@@ -59,7 +59,7 @@ class FakeTrainingProviderTest {
         for (int i = 0; i < 5; i++) {
             fake.create(request());
         }
-        assertThat(Pages.stream(fake, 2).count()).isEqualTo(5);
+        assertThat(Page.streamAll(fake, 2).count()).isEqualTo(5);
         TaskId first = TaskId.of("fake-1");
         fake.cancel(first);
         assertThat(fake.status(first).status()).isEqualTo(TrainingStatus.CANCELED);

@@ -24,8 +24,8 @@ import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
+import dev.loraport.Page;
 import dev.loraport.PageRequest;
-import dev.loraport.Pages;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.QuotaExceededException;
 import dev.loraport.RateLimitedException;
@@ -35,12 +35,12 @@ import dev.loraport.TrainingImage;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingProviderException;
-import dev.loraport.TrainingProviders;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.UnsupportedCapabilityException;
 import dev.loraport.decorators.ProviderStack;
+import dev.loraport.spi.TrainingProviders;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -291,7 +291,7 @@ class NovitaTrainingProviderTest {
                 .willReturn(
                         okJson("{\"tasks\":[" + task.formatted(5, 5) + "],\"pagination\":{\"next_cursor\":\"\"}}")));
 
-        List<TrainingTask> all = Pages.stream(provider, 2).collect(Collectors.toList());
+        List<TrainingTask> all = Page.streamAll(provider, 2).collect(Collectors.toList());
 
         assertThat(all).extracting(t -> t.id().value()).containsExactly("id1", "id2", "id3", "id4", "id5");
         assertThat(all.get(0).name()).contains("n1");

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TaskId;
-import dev.loraport.TaskListener;
-import dev.loraport.TaskWatcher;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
-import dev.loraport.WatchHandle;
 import dev.loraport.decorators.ProviderStack;
 import dev.loraport.testkit.Endpoint;
 import dev.loraport.testkit.Fault;
 import dev.loraport.testkit.SampleImages;
 import dev.loraport.testkit.VirtualScheduler;
 import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.watch.TaskListener;
+import dev.loraport.watch.TaskWatcher;
+import dev.loraport.watch.WatchHandle;
+import dev.loraport.watch.WatcherStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ class NovitaWatcherTest {
                     .allSatisfy(
                             t -> assertThat(Duration.between(readyAt, t)).isLessThanOrEqualTo(Duration.ofSeconds(10)));
             assertThat(progress.values()).allSatisfy(p -> assertThat(p).isSorted());
-            TaskWatcher.Stats stats = watcher.stats();
+            WatcherStats stats = watcher.stats();
             System.out.printf(
                     "watcher on the Novita simulator: 20 jobs, %s; %d status and %d list calls on the wire%n",
                     stats, novita.requestCount(Endpoint.STATUS), novita.requestCount(Endpoint.LIST));

@@ -1,5 +1,14 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.Page;
+import dev.loraport.PageRequest;
+import dev.loraport.ProviderInfo;
+import dev.loraport.RateLimitedException;
+import dev.loraport.TaskId;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviderException;
+import dev.loraport.TrainingTask;
+import dev.loraport.UnsupportedCapabilityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +26,10 @@ import org.jspecify.annotations.Nullable;
  * The watched jobs of one provider instance. One timer per group, never per job: each tick polls the jobs
  * that are due, one call at a time, then re-arms the timer for the earliest next poll.
  */
-final class WatchGroup {
+final class ProviderPoller {
 
-    private static final Comparator<Watch> BY_NEXT_POLL =
-            Comparator.comparingLong((Watch w) -> w.nextPollAt).thenComparingLong(w -> w.seq);
+    private static final Comparator<WatchedTask> BY_NEXT_POLL =
+            Comparator.comparingLong((WatchedTask w) -> w.nextPollAt).thenComparingLong(w -> w.seq);
 
     final TaskWatcher watcher;
     final TrainingProvider provider;
@@ -28,11 +37,11 @@ final class WatchGroup {
     private final boolean listable;
 
     // Guarded by this.
-    private final TreeSet<Watch> queue = new TreeSet<>(BY_NEXT_POLL);
-    private final Map<TaskId, List<Watch>> byId = new HashMap<>();
+    private final TreeSet<WatchedTask> queue = new TreeSet<>(BY_NEXT_POLL);
+    private final Map<TaskId, List<WatchedTask>> byId = new HashMap<>();
     private int size;
     private long seq;
-    private TaskWatcher.@Nullable Cancellable timer;
+    private Scheduler.@Nullable Cancellable timer;
     private long timerAt;
     private boolean running;
     private boolean closed;
@@ -42,7 +51,7 @@ final class WatchGroup {
     // Touched only by the polling thread.
     private int listErrors;
 
-    WatchGroup(TaskWatcher watcher, TrainingProvider provider) {
+    ProviderPoller(TaskWatcher watcher, TrainingProvider provider) {
         this.watcher = watcher;
         this.provider = provider;
         ProviderInfo info = provider.info();
@@ -50,11 +59,11 @@ final class WatchGroup {
         this.listable = info.capabilities().listIncludesStatus();
     }
 
-    synchronized void add(Watch w, long now) {
+    synchronized void add(WatchedTask w, long now) {
         w.seq = seq++;
         w.nextPollAt = now;
         w.queued = queue.add(w);
-        byId.merge(w.ref.taskId(), List.of(w), WatchGroup::concat);
+        byId.merge(w.ref.taskId(), List.of(w), ProviderPoller::concat);
         size++;
         ensureScheduled(now);
         // Counted once its first poll is scheduled: a caller that waits for the count may then move a virtual clock.
@@ -62,7 +71,7 @@ final class WatchGroup {
     }
 
     /** Removes a job; returns false when it was already gone. */
-    synchronized boolean detach(Watch w) {
+    synchronized boolean detach(WatchedTask w) {
         if (!w.attached) {
             return false;
         }
@@ -71,9 +80,9 @@ final class WatchGroup {
             queue.remove(w);
             w.queued = false;
         }
-        List<Watch> same = byId.get(w.ref.taskId());
+        List<WatchedTask> same = byId.get(w.ref.taskId());
         if (same != null) {
-            List<Watch> rest = new ArrayList<>(same);
+            List<WatchedTask> rest = new ArrayList<>(same);
             rest.remove(w);
             if (rest.isEmpty()) {
                 byId.remove(w.ref.taskId());
@@ -86,7 +95,7 @@ final class WatchGroup {
         return true;
     }
 
-    synchronized void reschedule(Watch w, long at) {
+    synchronized void reschedule(WatchedTask w, long at) {
         if (!w.attached) {
             return;
         }
@@ -120,18 +129,18 @@ final class WatchGroup {
     }
 
     void close() {
-        List<Watch> open = new ArrayList<>();
+        List<WatchedTask> open = new ArrayList<>();
         synchronized (this) {
             closed = true;
             cancelTimer();
-            for (List<Watch> ws : byId.values()) {
+            for (List<WatchedTask> ws : byId.values()) {
                 open.addAll(ws);
             }
         }
-        for (Watch w : open) {
+        for (WatchedTask w : open) {
             detach(w);
         }
-        for (Watch w : open) {
+        for (WatchedTask w : open) {
             w.future.completeExceptionally(new CancellationException("TaskWatcher closed"));
         }
     }
@@ -157,8 +166,8 @@ final class WatchGroup {
     }
 
     void tick() {
-        List<Watch> due = new ArrayList<>();
-        List<Watch> soon = new ArrayList<>();
+        List<WatchedTask> due = new ArrayList<>();
+        List<WatchedTask> soon = new ArrayList<>();
         long now;
         synchronized (this) {
             // A stale timer may fire after a newer one was armed; ticks are idempotent, so that only costs a look.
@@ -170,7 +179,7 @@ final class WatchGroup {
             now = watcher.nowMillis();
             if (now >= notBefore) {
                 while (!queue.isEmpty() && queue.first().nextPollAt <= now) {
-                    Watch w = queue.pollFirst();
+                    WatchedTask w = queue.pollFirst();
                     w.queued = false;
                     due.add(w);
                 }
@@ -178,7 +187,7 @@ final class WatchGroup {
                     // Jobs due within the floor may ride along on the same list pages instead of costing a
                     // listing of their own a moment later; they are not polled by status now.
                     long horizon = TaskWatcher.saturatedAdd(now, watcher.floorMillis);
-                    for (Watch w : queue) {
+                    for (WatchedTask w : queue) {
                         if (w.nextPollAt > horizon) {
                             break;
                         }
@@ -191,7 +200,7 @@ final class WatchGroup {
             refresh(due, soon, now);
         } catch (RuntimeException | Error e) {
             TaskWatcher.log().error("loraport: refreshing {} jobs failed unexpectedly; retrying later", providerId, e);
-            for (Watch w : due) {
+            for (WatchedTask w : due) {
                 reschedule(w, now + watcher.floorMillis);
             }
             if (e instanceof Error err) {
@@ -200,7 +209,7 @@ final class WatchGroup {
         } finally {
             synchronized (this) {
                 running = false;
-                for (Watch w : due) {
+                for (WatchedTask w : due) {
                     if (w.attached && !w.queued) {
                         w.queued = queue.add(w);
                     }
@@ -211,9 +220,9 @@ final class WatchGroup {
         }
     }
 
-    private void refresh(List<Watch> due, List<Watch> soon, long now) {
-        List<Watch> live = new ArrayList<>(due.size());
-        for (Watch w : due) {
+    private void refresh(List<WatchedTask> due, List<WatchedTask> soon, long now) {
+        List<WatchedTask> live = new ArrayList<>(due.size());
+        for (WatchedTask w : due) {
             if (!w.future.isDone()) {
                 live.add(w);
             }
@@ -221,8 +230,8 @@ final class WatchGroup {
         if (live.isEmpty()) {
             return;
         }
-        List<Watch> rest = batchable() ? refreshByList(live, soon) : live;
-        for (Watch w : rest) {
+        List<WatchedTask> rest = batchable() ? refreshByList(live, soon) : live;
+        for (WatchedTask w : rest) {
             if (w.future.isDone()) {
                 continue;
             }
@@ -232,7 +241,7 @@ final class WatchGroup {
             }
         }
         // A job at its deadline gets one last poll above, so one that just finished is not reported late.
-        for (Watch w : live) {
+        for (WatchedTask w : live) {
             if (now >= w.deadline) {
                 w.timeOut();
             }
@@ -243,12 +252,12 @@ final class WatchGroup {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 
-    /** How many jobs share the list page reads: the group's size when it refreshes by list, else 0. */
-    synchronized int listedJobs() {
+    /** How many tasks share the list page reads: the group's size when it refreshes by list, else 0. */
+    synchronized int listedTasks() {
         return batchable() ? size : 0;
     }
 
-    private boolean pollStatus(Watch w) {
+    private boolean pollStatus(WatchedTask w) {
         watcher.statusCalls.increment();
         TrainingTask task;
         try {
@@ -272,7 +281,7 @@ final class WatchGroup {
         // Jobs never listed yet are assumed to fill the first pages, newest first, as services list them.
         int unknown = 0;
         for (int i = 0; i < sorted.length; i++) {
-            if (sorted[i] == Watch.UNKNOWN_PAGE) {
+            if (sorted[i] == WatchedTask.UNKNOWN_PAGE) {
                 sorted[i] = unknown++ / pageSize;
             }
         }
@@ -294,7 +303,7 @@ final class WatchGroup {
      * @param soon jobs due shortly, refreshed if the pages read show them
      * @return the due jobs the listing did not show, to be polled one by one
      */
-    private List<Watch> refreshByList(List<Watch> due, List<Watch> soon) {
+    private List<WatchedTask> refreshByList(List<WatchedTask> due, List<WatchedTask> soon) {
         int[] hints = new int[due.size() + soon.size()];
         for (int i = 0; i < due.size(); i++) {
             hints[i] = due.get(i).listHint;
@@ -307,7 +316,7 @@ final class WatchGroup {
             return due;
         }
         Set<TaskId> wanted = new HashSet<>();
-        for (Watch w : due) {
+        for (WatchedTask w : due) {
             if (w.listHint <= lastPage) {
                 wanted.add(w.ref.taskId());
             }
@@ -326,14 +335,14 @@ final class WatchGroup {
                                 : PageRequest.after(cursor, watcher.listPageSize));
                 long seen = watcher.nowMillis();
                 for (TrainingTask task : page.items()) {
-                    List<Watch> ws;
+                    List<WatchedTask> ws;
                     synchronized (this) {
                         ws = byId.get(task.id());
                     }
                     if (ws != null) {
                         wanted.remove(task.id());
                         seenIds.add(task.id());
-                        for (Watch w : ws) {
+                        for (WatchedTask w : ws) {
                             w.listHint = pages;
                             w.observe(task, seen);
                         }
@@ -361,11 +370,11 @@ final class WatchGroup {
             TaskWatcher.log().debug("loraport: listing {} jobs failed; polling them one by one", providerId, e);
         }
         // Where the listing did not show a job, remember how far it looked, so the next refresh weighs it right.
-        int notFound = exhausted ? Watch.NOT_LISTED : pages;
-        List<Watch> rest = new ArrayList<>();
-        for (Watch w : due) {
+        int notFound = exhausted ? WatchedTask.NOT_LISTED : pages;
+        List<WatchedTask> rest = new ArrayList<>();
+        for (WatchedTask w : due) {
             if (!seenIds.contains(w.ref.taskId())) {
-                if (pages > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                if (pages > 0 && (w.listHint == WatchedTask.UNKNOWN_PAGE || w.listHint < notFound)) {
                     w.listHint = notFound;
                 }
                 if (!w.future.isDone()) {
@@ -373,17 +382,17 @@ final class WatchGroup {
                 }
             }
         }
-        for (Watch w : soon) {
+        for (WatchedTask w : soon) {
             if (!seenIds.contains(w.ref.taskId())
                     && pages > 0
-                    && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < notFound)) {
+                    && (w.listHint == WatchedTask.UNKNOWN_PAGE || w.listHint < notFound)) {
                 w.listHint = notFound;
             }
         }
         return rest;
     }
 
-    private List<Watch> listFailed(TrainingProviderException e, List<Watch> due, Set<TaskId> seen) {
+    private List<WatchedTask> listFailed(TrainingProviderException e, List<WatchedTask> due, Set<TaskId> seen) {
         long now = watcher.nowMillis();
         watcher.retries.increment();
         listErrors++;
@@ -395,7 +404,7 @@ final class WatchGroup {
         }
         TaskWatcher.log()
                 .debug("loraport: listing {} jobs failed ({}); retrying in {} ms", providerId, e.toString(), wait);
-        for (Watch w : due) {
+        for (WatchedTask w : due) {
             if (!seen.contains(w.ref.taskId())) {
                 reschedule(w, Math.min(TaskWatcher.saturatedAdd(now, wait), w.deadline));
             }
@@ -403,14 +412,14 @@ final class WatchGroup {
         return List.of();
     }
 
-    private static List<Watch> concat(List<Watch> a, List<Watch> b) {
-        List<Watch> out = new ArrayList<>(a);
+    private static List<WatchedTask> concat(List<WatchedTask> a, List<WatchedTask> b) {
+        List<WatchedTask> out = new ArrayList<>(a);
         out.addAll(b);
         return List.copyOf(out);
     }
 
     @Override
     public String toString() {
-        return "WatchGroup{" + providerId + "}";
+        return "ProviderPoller{" + providerId + "}";
     }
 }

@@ -1,4 +1,4 @@
-package dev.loraport;
+package dev.loraport.watch;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /** Virtual time for the watcher: {@link #advance} runs due tasks in time order on the calling thread. */
-final class ManualScheduler implements TaskWatcher.Scheduler {
+final class ManualScheduler implements Scheduler {
 
     private static final class Job {
         final Instant at;
@@ -40,7 +40,7 @@ final class ManualScheduler implements TaskWatcher.Scheduler {
     }
 
     @Override
-    public synchronized TaskWatcher.Cancellable schedule(Duration delay, Runnable task) {
+    public synchronized Scheduler.Cancellable schedule(Duration delay, Runnable task) {
         Job job = new Job(now.plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
         queue.add(job);
         return () -> {

@@ -1,4 +1,4 @@
-package dev.loraport;
+package dev.loraport.watch;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.TaskId;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,10 @@
-package dev.loraport;
+package dev.loraport.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loraport.ProviderConfig;
+import dev.loraport.TrainingProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -38,13 +40,13 @@ class TrainingProvidersTest {
                         "gamma", ProviderConfig.builder().build()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unknown provider 'gamma'")
-                .hasMessageContaining("alpha (dev.loraport.TestFactories$AlphaFactory)")
-                .hasMessageContaining("beta (dev.loraport.TestFactories$BetaFactory)");
+                .hasMessageContaining("alpha (dev.loraport.spi.TestFactories$AlphaFactory)")
+                .hasMessageContaining("beta (dev.loraport.spi.TestFactories$BetaFactory)");
     }
 
     @Test
     void twoFactoriesWithOneIdFailListingBothClasses() throws IOException {
-        ClassLoader loader = loaderWithServices("dev.loraport.TestFactories$SecondAlphaFactory");
+        ClassLoader loader = loaderWithServices("dev.loraport.spi.TestFactories$SecondAlphaFactory");
 
         assertThatThrownBy(() -> TrainingProviders.create(
                         "alpha", ProviderConfig.builder().build(), loader))

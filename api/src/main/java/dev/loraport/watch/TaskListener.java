@@ -1,5 +1,7 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package dev.loraport;
+package dev.loraport.watch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,15 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.Page;
+import dev.loraport.PageRequest;
+import dev.loraport.ProviderCapabilities;
+import dev.loraport.ProviderInfo;
+import dev.loraport.TaskId;
+import dev.loraport.TaskNotFoundException;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingRequest;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

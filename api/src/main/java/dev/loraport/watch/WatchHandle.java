@@ -1,5 +1,11 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.TaskId;
+import dev.loraport.TaskTimeoutException;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviderException;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,6 +1,14 @@
-package dev.loraport;
+package dev.loraport.spi;
 
-import dev.loraport.spi.TrainingProviderFactory;
+import dev.loraport.Page;
+import dev.loraport.PageRequest;
+import dev.loraport.ProviderCapabilities;
+import dev.loraport.ProviderConfig;
+import dev.loraport.ProviderInfo;
+import dev.loraport.TaskId;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingRequest;
+import dev.loraport.TrainingTask;
 
 /** Factories registered in the test resources' services file. */
 final class TestFactories {

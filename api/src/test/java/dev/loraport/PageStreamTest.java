@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-class PagesTest {
+class PageStreamTest {
 
     private final List<PageRequest> requests = new ArrayList<>();
 
@@ -28,7 +28,7 @@ class PagesTest {
                 "c1", new Page<>(List.of("c", "d"), "c2"),
                 "c2", new Page<>(List.of("e"), "")));
 
-        assertThat(Pages.stream("p", fetch, 2).collect(Collectors.toList())).containsExactly("a", "b", "c", "d", "e");
+        assertThat(Page.streamAll("p", fetch, 2).collect(Collectors.toList())).containsExactly("a", "b", "c", "d", "e");
         assertThat(requests)
                 .containsExactly(PageRequest.first(2), PageRequest.after("c1", 2), PageRequest.after("c2", 2));
     }
@@ -39,7 +39,7 @@ class PagesTest {
                 "", new Page<>(List.of("a", "b"), "c1"),
                 "c1", new Page<>(List.of("c"), null)));
 
-        assertThat(Pages.stream("p", fetch, 2).limit(2).collect(Collectors.toList()))
+        assertThat(Page.streamAll("p", fetch, 2).limit(2).collect(Collectors.toList()))
                 .containsExactly("a", "b");
         assertThat(requests).hasSize(1);
     }
@@ -50,7 +50,7 @@ class PagesTest {
                 "", new Page<>(List.<String>of(), "c1"),
                 "c1", new Page<>(List.of("x"), null)));
 
-        assertThat(Pages.stream("p", fetch, 10).collect(Collectors.toList())).containsExactly("x");
+        assertThat(Page.streamAll("p", fetch, 10).collect(Collectors.toList())).containsExactly("x");
     }
 
     @Test
@@ -60,7 +60,7 @@ class PagesTest {
                 "c1", new Page<>(List.of("b"), "c2"),
                 "c2", new Page<>(List.of("c"), "c1")));
 
-        assertThatThrownBy(() -> Pages.stream("novita", fetch, 1).count())
+        assertThatThrownBy(() -> Page.streamAll("novita", fetch, 1).count())
                 .isInstanceOf(MalformedResponseException.class)
                 .hasMessageContaining("novita list")
                 .hasMessageContaining("cursor 'c1' twice");

@@ -1,7 +1,7 @@
-package dev.loraport;
+package dev.loraport.spi;
 
-import dev.loraport.spi.ForwardingTrainingProvider;
-import dev.loraport.spi.TrainingProviderFactory;
+import dev.loraport.ProviderConfig;
+import dev.loraport.TrainingProvider;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.loraport;
+package dev.loraport.watch;
 
 import java.util.LinkedHashMap;
 import java.util.List;

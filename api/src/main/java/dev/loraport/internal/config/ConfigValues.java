@@ -1,4 +1,4 @@
-package dev.loraport.internal;
+package dev.loraport.internal.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

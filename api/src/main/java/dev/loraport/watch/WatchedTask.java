@@ -1,5 +1,10 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.PollPolicy;
+import dev.loraport.RateLimitedException;
+import dev.loraport.TrainingProviderException;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -8,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /** One watched job: its handle, and the state the watcher keeps to report changes exactly once. */
-final class Watch implements WatchHandle {
+final class WatchedTask implements WatchHandle {
 
-    final WatchGroup group;
+    final ProviderPoller poller;
     final TaskRef ref;
     private final TaskListener listener;
     final long deadline;
@@ -20,7 +25,7 @@ final class Watch implements WatchHandle {
     /** A {@link #listHint} for a job that a complete listing did not show. */
     static final int NOT_LISTED = Integer.MAX_VALUE;
 
-    // Touched only by the group's polling thread, which handles one job at a time.
+    // Touched only by the poller's polling thread, which handles one job at a time.
     /** A {@link #listHint} for a job no listing has shown yet. */
     static final int UNKNOWN_PAGE = -1;
 
@@ -33,20 +38,17 @@ final class Watch implements WatchHandle {
     private boolean stallReported;
     private int errors;
 
-    /** When the poll aimed at this job's estimated end is due, epoch millis; 0 before one was aimed. */
-    long aimedAt;
+    /** What the poll policy remembers about this task between two polls. */
+    PollPolicy.Memory memory = PollPolicy.Memory.none();
 
-    /** Where the service's last ETA put the job's end, epoch millis; 0 while it never gave one. */
-    long etaEndsAt;
-
-    // Guarded by the group's lock.
+    // Guarded by the poller's lock.
     long seq;
     long nextPollAt;
     boolean queued;
     boolean attached = true;
 
-    Watch(WatchGroup group, TaskRef ref, TaskListener listener, long now, long deadline) {
-        this.group = group;
+    WatchedTask(ProviderPoller poller, TaskRef ref, TaskListener listener, long now, long deadline) {
+        this.poller = poller;
         this.ref = ref;
         this.listener = listener;
         this.deadline = deadline;
@@ -80,7 +82,7 @@ final class Watch implements WatchHandle {
         }
         latest = task;
         errors = 0;
-        TaskWatcher watcher = group.watcher;
+        TaskWatcher watcher = poller.watcher;
         TrainingStatus status = task.status();
         boolean moved = false;
         if (status != reportedStatus) {
@@ -135,7 +137,7 @@ final class Watch implements WatchHandle {
                 deliver(() -> listener.onStalled(task, since), "onStalled");
             }
         }
-        group.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, watcher.nextDelay(this, task, now)), deadline));
+        poller.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, watcher.nextDelay(this, task, now)), deadline));
     }
 
     /**
@@ -152,7 +154,7 @@ final class Watch implements WatchHandle {
             fail(error);
             return true;
         }
-        TaskWatcher watcher = group.watcher;
+        TaskWatcher watcher = poller.watcher;
         watcher.retries.increment();
         errors++;
         long wait = watcher.backoff(errors);
@@ -163,7 +165,7 @@ final class Watch implements WatchHandle {
                     .map(Duration::toMillis)
                     .orElse(wait);
             wait = Math.max(wait, asked);
-            group.pauseUntil(TaskWatcher.saturatedAdd(now, asked));
+            poller.pauseUntil(TaskWatcher.saturatedAdd(now, asked));
         }
         TaskWatcher.log()
                 .debug(
@@ -172,7 +174,7 @@ final class Watch implements WatchHandle {
                         ref.taskId(),
                         error.toString(),
                         wait);
-        group.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, wait), deadline));
+        poller.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, wait), deadline));
         return !limited;
     }
 
@@ -180,34 +182,34 @@ final class Watch implements WatchHandle {
         if (future.isDone()) {
             return;
         }
-        group.watcher.failed.increment();
+        poller.watcher.failed.increment();
         end();
-        future.completeExceptionally(new TaskTimeoutException(ref, Instant.ofEpochMilli(deadline), latest));
+        future.completeExceptionally(TaskWatcher.timeout(ref, Instant.ofEpochMilli(deadline), latest));
     }
 
     void fail(RuntimeException error) {
-        group.watcher.failed.increment();
+        poller.watcher.failed.increment();
         end();
         future.completeExceptionally(error);
     }
 
     /** Stops polling and forgets the job in the store, before the future completes. */
     private void end() {
-        if (group.detach(this)) {
+        if (poller.detach(this)) {
             forget();
         }
     }
 
     /** Called when someone else completed or cancelled the future. */
     void endedElsewhere() {
-        if (group.detach(this) && !group.isClosed()) {
+        if (poller.detach(this) && !poller.isClosed()) {
             forget();
         }
-        group.watcher.pruneIfEmpty(group);
+        poller.watcher.pruneIfEmpty(poller);
     }
 
     private void forget() {
-        TaskStore store = group.watcher.store;
+        TaskStore store = poller.watcher.store;
         if (store != null) {
             try {
                 store.remove(ref);

@@ -1,5 +1,14 @@
-package dev.loraport;
+package dev.loraport.watch;
 
+import dev.loraport.PageRequest;
+import dev.loraport.PollPolicy;
+import dev.loraport.ProviderCapabilities;
+import dev.loraport.RateLimitedException;
+import dev.loraport.TaskId;
+import dev.loraport.TaskTimeoutException;
+import dev.loraport.TrainingProvider;
+import dev.loraport.TrainingProviderException;
+import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,21 +45,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Polling.</b> A job is polled at once, then again after a delay computed from what the service said:
- * {@code eta × etaFactor} when it gives an ETA; else the time left estimated from progress, times
- * {@code etaFactor}; else, when it gave an ETA before, the time left to the end that ETA named, times
- * {@code etaFactor}, and once that end has passed, the time overrun times {@code etaFactor}; else the time left
- * of the provider's {@linkplain Builder#expectedDuration(String, Duration) expected duration}, times
- * {@code etaFactor}, or a twentieth of it once that is over. The delay is clamped between
- * {@linkplain Builder#minPollInterval floor} and {@linkplain Builder#maxPollInterval ceiling} and jittered. So
- * a job is polled rarely while its end is far and densely near it. Once the end the service estimates is nearer
- * than the floor, one poll is aimed 250 ms past it, so a job that ends on time is seen at once; a job that
- * overruns is then polled at the floor or slower, with another aimed poll only if the service moves its end back
- * by a floor or more. Jobs refreshed from list pages (below) get no aimed poll, since it would cost a status call
- * each; instead, those of them without any estimate are refreshed every floor × 10 / (jobs watched on that
- * provider), at least the floor: about a tenth of a floor-paced poller's calls per job (jitter moves it by up to
- * the jitter fraction). Retryable errors back off exponentially from the floor, and a
- * {@link RateLimitedException} pauses every poll of that provider for its {@code retryAfter}.
+ * <p><b>Polling.</b> A task is polled at once, then again after the delay its {@link PollPolicy} gives
+ * ({@linkplain Builder#pollPolicy set it whole}, or one setting at a time): rarely while the end the service
+ * estimates is far, densely near it, with one poll aimed just past that end. Retryable errors back off
+ * exponentially from the floor, and a {@link RateLimitedException} pauses every poll of that provider for its
+ * {@code retryAfter}.
  *
  * <p><b>Batched refresh.</b> When a provider's {@link ProviderCapabilities#listIncludesStatus()} is true and it
  * has two or more watched jobs, due jobs are refreshed from {@link TrainingProvider#list(PageRequest) list}
@@ -75,40 +74,18 @@ public final class TaskWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskWatcher.class);
 
-    /** The default lowest delay between two polls of one job. */
-    public static final Duration DEFAULT_MIN_POLL_INTERVAL = Duration.ofSeconds(5);
-
-    /** The default highest delay between two polls of one job. */
-    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
-
-    /** The default expected duration of a job, used when the service gives neither ETA nor progress. */
-    public static final Duration DEFAULT_EXPECTED_DURATION = Duration.ofMinutes(30);
-
-    /**
-     * On a listing provider, jobs without any estimate are refreshed every {@code floor × LIST_READ_SHARE / jobs}
-     * (at least the floor), so that each job costs at most a tenth of what a poller at the floor would.
-     */
-    static final int LIST_READ_SHARE = 10;
-
-    /** How long after a job's estimated end its aimed poll comes: covers the clock skew and the response's age. */
-    static final long AIM_MARGIN_MILLIS = 250;
-
     final Scheduler scheduler;
     private final @Nullable ExecutorScheduler ownScheduler;
+    final PollPolicy policy;
     final long floorMillis;
-    final long ceilingMillis;
-    final double etaFactor;
-    final double jitter;
     final double stallMultiple;
     private final Random random;
-    private final Map<String, Duration> expectedDurations;
-    private final Duration defaultExpectedDuration;
     final @Nullable TaskStore store;
     final int listPageSize;
     final int maxListPages;
 
     private final Object lock = new Object();
-    private final Map<TrainingProvider, WatchGroup> groups = new IdentityHashMap<>();
+    private final Map<TrainingProvider, ProviderPoller> groups = new IdentityHashMap<>();
     private boolean closed;
 
     final AtomicInteger watched = new AtomicInteger();
@@ -128,14 +105,10 @@ public final class TaskWatcher implements AutoCloseable {
             this.scheduler = own;
             this.ownScheduler = own;
         }
-        this.floorMillis = b.minPollInterval.toMillis();
-        this.ceilingMillis = b.maxPollInterval.toMillis();
-        this.etaFactor = b.etaFactor;
-        this.jitter = b.jitter;
+        this.policy = b.policy.build();
+        this.floorMillis = policy.minInterval().toMillis();
         this.stallMultiple = b.stallMultiple;
         this.random = b.random != null ? b.random : new Random();
-        this.expectedDurations = Map.copyOf(b.expectedDurations);
-        this.defaultExpectedDuration = b.defaultExpectedDuration;
         this.store = b.store;
         this.listPageSize = b.listPageSize;
         this.maxListPages = b.maxListPages;
@@ -295,8 +268,7 @@ public final class TaskWatcher implements AutoCloseable {
             throw new IllegalStateException("awaiting " + id + " failed", cause);
         } catch (TimeoutException e) {
             handle.cancel();
-            throw new TaskTimeoutException(
-                    handle.ref(), scheduler.now(), handle.latest().orElse(null));
+            throw timeout(handle.ref(), scheduler.now(), handle.latest().orElse(null));
         }
     }
 
@@ -305,8 +277,8 @@ public final class TaskWatcher implements AutoCloseable {
      *
      * @return a snapshot
      */
-    public Stats stats() {
-        return new Stats(
+    public WatcherStats stats() {
+        return new WatcherStats(
                 watched.get(),
                 statusCalls.sum(),
                 listCalls.sum(),
@@ -322,7 +294,7 @@ public final class TaskWatcher implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<WatchGroup> toClose;
+        List<ProviderPoller> toClose;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -331,7 +303,7 @@ public final class TaskWatcher implements AutoCloseable {
             toClose = new ArrayList<>(groups.values());
             groups.clear();
         }
-        for (WatchGroup g : toClose) {
+        for (ProviderPoller g : toClose) {
             g.close();
         }
         if (ownScheduler != null) {
@@ -359,13 +331,13 @@ public final class TaskWatcher implements AutoCloseable {
         if (store != null) {
             store.save(ref);
         }
-        Watch w;
+        WatchedTask w;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("TaskWatcher is closed");
             }
-            WatchGroup g = groups.computeIfAbsent(provider, p -> new WatchGroup(this, p));
-            w = new Watch(g, ref, options.listener, now, deadline);
+            ProviderPoller g = groups.computeIfAbsent(provider, p -> new ProviderPoller(this, p));
+            w = new WatchedTask(g, ref, options.listener, now, deadline);
             g.add(w, now);
         }
         // Someone else completing or cancelling the future stops the polling at once.
@@ -374,7 +346,7 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /** Drops an empty provider group so the watcher holds no reference to a provider it no longer uses. */
-    void pruneIfEmpty(WatchGroup g) {
+    void pruneIfEmpty(ProviderPoller g) {
         synchronized (lock) {
             if (groups.get(g.provider) == g && g.retireIfIdle()) {
                 groups.remove(g.provider);
@@ -387,83 +359,37 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     Duration expectedDuration(String providerId) {
-        return expectedDurations.getOrDefault(providerId, defaultExpectedDuration);
+        return policy.expectedDuration(providerId);
     }
 
-    /**
-     * The delay before the next poll of a job that just reported {@code task}, as the class's "Polling" paragraph
-     * describes: an aimed poll may come sooner than the floor, every other delay is clamped and jittered.
-     */
-    long nextDelay(Watch w, TrainingTask task, long now) {
-        long expected = expectedDuration(w.ref.providerId()).toMillis();
-        double untilEnd;
-        boolean estimated = true;
-        if (task.eta().isPresent()) {
-            untilEnd = task.eta().get().toMillis();
-            w.etaEndsAt = saturatedAdd(now, (long) untilEnd);
-        } else {
-            long started = task.createdAt()
-                    .map(Instant::toEpochMilli)
-                    .orElse(w.ref.createdAt().toEpochMilli());
-            long elapsed = Math.max(0, now - started);
-            int p = task.progressPercent().orElse(0);
-            if (p > 0 && p < 100 && elapsed > 0) {
-                untilEnd = (double) elapsed * (100 - p) / p;
-            } else if (w.etaEndsAt != 0) {
-                // The service stopped giving an ETA (some do once training ends and deployment starts): its last
-                // one still beats a guess from the provider's typical duration.
-                untilEnd = w.etaEndsAt - now;
-            } else {
-                // No estimate from the service: the provider's expected duration is the guess.
-                untilEnd = expected - elapsed;
-                estimated = false;
-            }
+    /** The delay before the next poll of a task that just reported {@code task}, as {@link PollPolicy} decides. */
+    long nextDelay(WatchedTask w, TrainingTask task, long now) {
+        // One look at the poller: it refreshes by list exactly when it reports listed tasks. A task that no page
+        // shows is polled by status anyway, so it is paced (and aimed) like a task polled on its own.
+        int listed = w.poller.listedTasks();
+        if (w.listHint != WatchedTask.UNKNOWN_PAGE && w.listHint >= maxListPages) {
+            listed = 0;
         }
-        // Only on the service's own estimate, and not where list pages refresh the jobs: an aimed poll there is
-        // one status call per job, dearer than a page. Only below the floor: aiming later would skip the
-        // floor-spaced polls that bound what an overestimated end costs.
-        // One look at the group: it refreshes by list exactly when it reports listed jobs.
-        int listed = w.group.listedJobs();
-        if (estimated && untilEnd > 0 && untilEnd + AIM_MARGIN_MILLIS <= floorMillis && listed == 0) {
-            long target = saturatedAdd(now, (long) untilEnd + AIM_MARGIN_MILLIS);
-            // Aim again only when the service moved the end back by a floor or more, so that two aimed polls are
-            // never closer than the floor.
-            if (w.aimedAt == 0 || target >= saturatedAdd(w.aimedAt, floorMillis)) {
-                w.aimedAt = target;
-            }
-            if (now < w.aimedAt) {
-                return Math.max(1, w.aimedAt - now);
-            }
+        PollPolicy.Next next;
+        synchronized (random) {
+            next = policy.next(
+                    task, Instant.ofEpochMilli(now), w.ref.createdAt(), w.memory, listed, random.nextDouble());
         }
-        double base;
-        if (untilEnd > 0) {
-            base = untilEnd * etaFactor;
-        } else if (estimated) {
-            // Overrunning the service's own estimate: the later it gets, the less a few seconds matter.
-            base = -untilEnd * etaFactor;
-        } else {
-            // Past its expected end, a job without estimates is polled at a steady, moderate rate.
-            base = expected / 20.0;
-        }
-        if (!estimated && listed > 0 && (w.listHint == Watch.UNKNOWN_PAGE || w.listHint < maxListPages)) {
-            // No estimate, but a page read refreshes every listed job at once (Novita's list carries no ETA):
-            // reading every floor × (10 / jobs) costs each job a tenth of a floor-paced poller, and beats a guess.
-            double shared = floorMillis * Math.max(1.0, (double) LIST_READ_SHARE / listed);
-            base = Math.min(base, shared);
-        }
-        return jittered(base);
+        w.memory = next.memory();
+        return next.delay().toMillis();
     }
 
     /** The delay after {@code errors} consecutive failed polls. */
     long backoff(int errors) {
-        double base = floorMillis * Math.pow(2, Math.min(errors - 1, 30));
-        return jittered(base);
+        double u;
+        synchronized (random) {
+            u = random.nextDouble();
+        }
+        return policy.backoff(errors, u).toMillis();
     }
 
-    private long jittered(double base) {
-        double clamped = Math.max(floorMillis, Math.min(ceilingMillis, base));
-        double factor = 1 + jitter * (2 * random.nextDouble() - 1);
-        return (long) Math.max(floorMillis, Math.min(ceilingMillis, clamped * factor));
+    static TaskTimeoutException timeout(TaskRef ref, Instant deadline, @Nullable TrainingTask lastSeen) {
+        return new TaskTimeoutException(ref.providerId(), ref.taskId(), ref.clientReference(), deadline, lastSeen);
     }
 
     static long saturatedAdd(long a, long b) {
@@ -471,179 +397,13 @@ public final class TaskWatcher implements AutoCloseable {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    /**
-     * Where the watcher gets its time and runs its polls. The default uses {@link java.time.Clock#systemUTC()}
-     * and a {@link java.util.concurrent.ScheduledThreadPoolExecutor}; tests and benchmarks plug in a virtual
-     * clock. Implementations are thread-safe; a scheduled task may run on any thread.
-     *
-     * @since 0.1
-     */
-    public interface Scheduler {
-
-        /**
-         * The current time.
-         *
-         * @return now
-         */
-        Instant now();
-
-        /**
-         * Runs a task once after a delay.
-         *
-         * @param delay how long to wait; zero means as soon as possible
-         * @param task what to run
-         * @return a way to cancel the task before it runs
-         */
-        Cancellable schedule(Duration delay, Runnable task);
-    }
-
-    /**
-     * A task scheduled by a {@link Scheduler}.
-     *
-     * @since 0.1
-     */
-    @FunctionalInterface
-    public interface Cancellable {
-
-        /** Prevents the task from running if it has not started; does nothing otherwise. */
-        void cancel();
-    }
-
-    /**
-     * Counters of a {@link TaskWatcher}, for logs and for a metrics gauge.
-     *
-     * @param watched jobs watched now
-     * @param statusCalls {@link TrainingProvider#status(TaskId)} calls made, failed ones included
-     * @param listCalls {@link TrainingProvider#list(PageRequest)} calls made (one per page), failed ones included
-     * @param retries polls that failed with a retryable error and were scheduled again
-     * @param completed watches that ended with a terminal job
-     * @param failed watches that ended exceptionally: deadline, or an error that cannot be retried
-     * @param stalls stalls reported to listeners
-     * @since 0.1
-     */
-    public record Stats(
-            int watched, long statusCalls, long listCalls, long retries, long completed, long failed, long stalls) {
-
-        /**
-         * Every call made to providers.
-         *
-         * @return {@code statusCalls + listCalls}
-         */
-        public long polls() {
-            return statusCalls + listCalls;
-        }
-    }
-
-    /**
-     * How to watch one job. Immutable and thread-safe.
-     *
-     * @since 0.1
-     */
-    public static final class WatchOptions {
-
-        private static final WatchOptions DEFAULTS = new WatchOptions(new TaskListener() {}, null, null);
-
-        final TaskListener listener;
-        final @Nullable Duration timeout;
-        final @Nullable String clientReference;
-
-        private WatchOptions(TaskListener listener, @Nullable Duration timeout, @Nullable String clientReference) {
-            this.listener = listener;
-            this.timeout = timeout;
-            this.clientReference = clientReference;
-        }
-
-        /**
-         * No listener, no timeout, no client reference.
-         *
-         * @return the default options
-         */
-        public static WatchOptions defaults() {
-            return DEFAULTS;
-        }
-
-        /**
-         * A new builder starting from the defaults.
-         *
-         * @return the builder
-         */
-        public static WatchOptions.Builder builder() {
-            return new WatchOptions.Builder();
-        }
-
-        @Override
-        public String toString() {
-            return "WatchOptions{timeout=" + timeout + ", clientReference=" + clientReference + "}";
-        }
-
-        /** Builds {@link WatchOptions}. Not thread-safe. */
-        public static final class Builder {
-            private TaskListener listener = DEFAULTS.listener;
-            private @Nullable Duration timeout;
-            private @Nullable String clientReference;
-
-            private Builder() {}
-
-            /**
-             * Sets the listener.
-             *
-             * @param listener receives the job's changes
-             * @return this builder
-             */
-            public Builder listener(TaskListener listener) {
-                this.listener = Objects.requireNonNull(listener, "listener == null");
-                return this;
-            }
-
-            /**
-             * Ends the watch with {@link TaskTimeoutException} if the job is not terminal this long after the
-             * watch starts, on the watcher's scheduler time.
-             *
-             * @param timeout the timeout, or null for none (the default)
-             * @return this builder
-             */
-            public Builder timeout(@Nullable Duration timeout) {
-                if (timeout != null && timeout.isNegative()) {
-                    throw new IllegalArgumentException("timeout: " + timeout + " is negative");
-                }
-                this.timeout = timeout;
-                return this;
-            }
-
-            /**
-             * Sets the caller's own reference, kept in the job's {@link TaskRef}.
-             *
-             * @param clientReference the reference, or null
-             * @return this builder
-             */
-            public Builder clientReference(@Nullable String clientReference) {
-                this.clientReference = clientReference;
-                return this;
-            }
-
-            /**
-             * Builds the options.
-             *
-             * @return the options
-             */
-            public WatchOptions build() {
-                return new WatchOptions(listener, timeout, clientReference);
-            }
-        }
-    }
-
     /** Builds a {@link TaskWatcher}. Not thread-safe. */
     public static final class Builder {
         private @Nullable Scheduler scheduler;
         private int threads = 2;
-        private Duration minPollInterval = DEFAULT_MIN_POLL_INTERVAL;
-        private Duration maxPollInterval = DEFAULT_MAX_POLL_INTERVAL;
-        private double etaFactor = 0.5;
-        private double jitter = 0.1;
+        private PollPolicy.Builder policy = PollPolicy.builder();
         private double stallMultiple = 3;
         private @Nullable Random random;
-        private final Map<String, Duration> expectedDurations = new HashMap<>();
-        private Duration defaultExpectedDuration = DEFAULT_EXPECTED_DURATION;
         private @Nullable TaskStore store;
         private int listPageSize = PageRequest.MAX_LIMIT;
         private int maxListPages = 100;
@@ -678,57 +438,61 @@ public final class TaskWatcher implements AutoCloseable {
         }
 
         /**
-         * Sets the lowest delay between two polls of one job. Default {@link #DEFAULT_MIN_POLL_INTERVAL 5 s}.
+         * Replaces the whole poll policy. The setters below change one of its settings each; the last call wins.
+         * Default {@link PollPolicy#defaults()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder pollPolicy(PollPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy == null").toBuilder();
+            return this;
+        }
+
+        /**
+         * Sets the lowest delay between two polls of one task: {@link PollPolicy.Builder#minInterval}. Default
+         * {@link PollPolicy#DEFAULT_MIN_INTERVAL 5 s}.
          *
          * @param floor a positive duration
          * @return this builder
          */
         public Builder minPollInterval(Duration floor) {
-            Objects.requireNonNull(floor, "minPollInterval == null");
-            if (floor.isNegative() || floor.isZero()) {
-                throw new IllegalArgumentException("minPollInterval: " + floor + " must be positive");
-            }
-            this.minPollInterval = floor;
+            policy.minInterval(floor);
             return this;
         }
 
         /**
-         * Sets the highest delay between two polls of one job. Default {@link #DEFAULT_MAX_POLL_INTERVAL 5 min}.
+         * Sets the highest delay between two polls of one task: {@link PollPolicy.Builder#maxInterval}. Default
+         * {@link PollPolicy#DEFAULT_MAX_INTERVAL 5 min}.
          *
          * @param ceiling a duration not below the floor
          * @return this builder
          */
         public Builder maxPollInterval(Duration ceiling) {
-            this.maxPollInterval = Objects.requireNonNull(ceiling, "maxPollInterval == null");
+            policy.maxInterval(ceiling);
             return this;
         }
 
         /**
-         * Sets which fraction of the estimated time left to wait before the next poll. Default 0.5.
+         * Sets which fraction of the estimated time left to wait before the next poll:
+         * {@link PollPolicy.Builder#etaFactor}. Default 0.5.
          *
          * @param etaFactor more than 0, at most 1
          * @return this builder
          */
         public Builder etaFactor(double etaFactor) {
-            if (!(etaFactor > 0 && etaFactor <= 1)) {
-                throw new IllegalArgumentException("etaFactor: " + etaFactor + " is out of range; allowed (0, 1]");
-            }
-            this.etaFactor = etaFactor;
+            policy.etaFactor(etaFactor);
             return this;
         }
 
         /**
-         * Sets the random spread of every delay, so that jobs started together do not poll together. Default
-         * 0.1 (±10 %).
+         * Sets the random spread of every delay: {@link PollPolicy.Builder#jitter}. Default 0.1 (±10 %).
          *
          * @param jitter 0 to 0.5
          * @return this builder
          */
         public Builder jitter(double jitter) {
-            if (!(jitter >= 0 && jitter <= 0.5)) {
-                throw new IllegalArgumentException("jitter: " + jitter + " is out of range; allowed [0, 0.5]");
-            }
-            this.jitter = jitter;
+            policy.jitter(jitter);
             return this;
         }
 
@@ -745,7 +509,7 @@ public final class TaskWatcher implements AutoCloseable {
         }
 
         /**
-         * Sets how many expected durations a job may stand still before it is reported stalled. Default 3.
+         * Sets how many expected durations a task may stand still before it is reported stalled. Default 3.
          *
          * @param stallMultiple more than 0
          * @return this builder
@@ -759,28 +523,27 @@ public final class TaskWatcher implements AutoCloseable {
         }
 
         /**
-         * Sets how long a job of one provider usually takes; drives polling when the service gives neither ETA
-         * nor progress, and stall detection. Default {@link #DEFAULT_EXPECTED_DURATION 30 min}.
+         * Sets how long a task of one provider usually takes: {@link PollPolicy.Builder#expectedDuration}. Drives
+         * polling when the service gives neither ETA nor progress, and stall detection. Default 30 min.
          *
          * @param providerId the provider id, such as {@code novita}
          * @param expected a positive duration
          * @return this builder
          */
         public Builder expectedDuration(String providerId, Duration expected) {
-            Objects.requireNonNull(providerId, "providerId == null");
-            expectedDurations.put(providerId, positive("expectedDuration", expected));
+            policy.expectedDuration(providerId, expected);
             return this;
         }
 
         /**
-         * Sets the expected duration of providers without their own. Default
-         * {@link #DEFAULT_EXPECTED_DURATION 30 min}.
+         * Sets the expected duration of providers without their own:
+         * {@link PollPolicy.Builder#defaultExpectedDuration}. Default 30 min.
          *
          * @param expected a positive duration
          * @return this builder
          */
         public Builder defaultExpectedDuration(Duration expected) {
-            this.defaultExpectedDuration = positive("defaultExpectedDuration", expected);
+            policy.defaultExpectedDuration(expected);
             return this;
         }
 
@@ -825,25 +588,13 @@ public final class TaskWatcher implements AutoCloseable {
             return this;
         }
 
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name + " == null");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " must be positive");
-            }
-            return d;
-        }
-
         /**
          * Builds the watcher.
          *
          * @return the watcher; close it when done
-         * @throws IllegalArgumentException when the ceiling is below the floor
+         * @throws IllegalArgumentException when the poll policy's ceiling is below its floor
          */
         public TaskWatcher build() {
-            if (maxPollInterval.compareTo(minPollInterval) < 0) {
-                throw new IllegalArgumentException(
-                        "maxPollInterval: " + maxPollInterval + " is below minPollInterval " + minPollInterval);
-            }
             return new TaskWatcher(this);
         }
     }

@@ -1,4 +1,4 @@
-package dev.loraport;
+package dev.loraport.watch;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The default {@link TaskWatcher.Scheduler}: the system clock and a few daemon threads. */
-final class ExecutorScheduler implements TaskWatcher.Scheduler {
+/** The default {@link Scheduler}: the system clock and a few daemon threads. */
+final class ExecutorScheduler implements Scheduler {
 
     private static final AtomicInteger THREAD_IDS = new AtomicInteger(1);
 
@@ -34,7 +34,7 @@ final class ExecutorScheduler implements TaskWatcher.Scheduler {
     }
 
     @Override
-    public TaskWatcher.Cancellable schedule(Duration delay, Runnable task) {
+    public Scheduler.Cancellable schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> f;
         try {
             f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

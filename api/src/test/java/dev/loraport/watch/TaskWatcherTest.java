@@ -1,10 +1,18 @@
-package dev.loraport;
+package dev.loraport.watch;
 
-import static dev.loraport.ScriptedProvider.snap;
-import static dev.loraport.ScriptedProvider.steps;
+import static dev.loraport.watch.ScriptedProvider.snap;
+import static dev.loraport.watch.ScriptedProvider.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loraport.PollPolicy;
+import dev.loraport.ProviderUnavailableException;
+import dev.loraport.RateLimitedException;
+import dev.loraport.TaskId;
+import dev.loraport.TaskNotFoundException;
+import dev.loraport.TaskTimeoutException;
+import dev.loraport.TrainingStatus;
+import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,7 +104,7 @@ class TaskWatcherTest {
         WatchHandle handle = watcher.watch(
                 provider,
                 id,
-                TaskWatcher.WatchOptions.builder()
+                WatchOptions.builder()
                         .timeout(Duration.ofMinutes(10))
                         .clientReference("lp-1")
                         .build());
@@ -108,8 +116,8 @@ class TaskWatcherTest {
                 .isInstanceOf(CompletionException.class)
                 .cause()
                 .isInstanceOfSatisfying(TaskTimeoutException.class, e -> {
-                    assertThat(e.ref().taskId()).isEqualTo(id);
-                    assertThat(e.ref().clientReference()).isEqualTo("lp-1");
+                    assertThat(e.taskId()).isEqualTo(id);
+                    assertThat(e.clientReference()).contains("lp-1");
                     assertThat(e.lastSeen()).map(TrainingTask::status).contains(TrainingStatus.TRAINING);
                 });
         assertThat(watcher.stats().failed()).isEqualTo(1);
@@ -129,9 +137,7 @@ class TaskWatcherTest {
         WatchHandle handle = watcher.watch(
                 provider,
                 id,
-                TaskWatcher.WatchOptions.builder()
-                        .timeout(Duration.ofMinutes(10))
-                        .build());
+                WatchOptions.builder().timeout(Duration.ofMinutes(10)).build());
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
@@ -331,14 +337,17 @@ class TaskWatcherTest {
 
     @Test
     void pagesAreReadOnlyWhileEachReplacesAStatusCall() {
-        assertThat(WatchGroup.pagesWorthReading(new int[] {0}, 100, 100)).isZero();
-        assertThat(WatchGroup.pagesWorthReading(new int[] {3}, 100, 100)).isEqualTo(-1);
-        assertThat(WatchGroup.pagesWorthReading(new int[] {0, 1, 5}, 100, 100)).isEqualTo(1);
-        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 100, 100)).isEqualTo(2);
-        assertThat(WatchGroup.pagesWorthReading(new int[] {2, 2, 2}, 2, 100)).isEqualTo(-1);
-        assertThat(WatchGroup.pagesWorthReading(new int[] {-1, -1, -1, 1}, 100, 2))
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {0}, 100, 100)).isZero();
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {3}, 100, 100)).isEqualTo(-1);
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {0, 1, 5}, 100, 100))
                 .isEqualTo(1);
-        assertThat(WatchGroup.pagesWorthReading(new int[] {Watch.NOT_LISTED, 0}, 100, 100))
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {2, 2, 2}, 100, 100))
+                .isEqualTo(2);
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {2, 2, 2}, 2, 100))
+                .isEqualTo(-1);
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {-1, -1, -1, 1}, 100, 2))
+                .isEqualTo(1);
+        assertThat(ProviderPoller.pagesWorthReading(new int[] {WatchedTask.NOT_LISTED, 0}, 100, 100))
                 .isZero();
     }
 
@@ -420,9 +429,7 @@ class TaskWatcherTest {
         TaskId id = provider.linearJob("job:1", Duration.ofMinutes(10), true);
 
         WatchHandle handle = watcher.watch(
-                provider,
-                id,
-                TaskWatcher.WatchOptions.builder().clientReference("mine").build());
+                provider, id, WatchOptions.builder().clientReference("mine").build());
 
         assertThat(store.load()).containsExactly(handle.ref());
         assertThat(handle.ref().clientReference()).isEqualTo("mine");
@@ -608,7 +615,7 @@ class TaskWatcherTest {
 
         Duration late = seenAfterEnd(provider, id, end);
 
-        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(TaskWatcher.AIM_MARGIN_MILLIS));
+        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(PollPolicy.AIM_MARGIN_MILLIS));
         // Spacing by half the ETA takes about log2(600 s / 5 s) polls; the aim adds one, not a dense tail.
         assertThat(provider.statusCalls).isLessThanOrEqualTo(12);
     }
@@ -653,7 +660,7 @@ class TaskWatcherTest {
         Duration end = Duration.ofMinutes(10);
         Instant start = clock.now();
         List<Instant> seen = Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < TaskWatcher.LIST_READ_SHARE; i++) {
+        for (int i = 0; i < PollPolicy.LIST_READ_SHARE; i++) {
             // Like Novita's list: a status, but neither progress nor ETA.
             TaskId id = provider.job(
                     "job-" + i,
@@ -668,7 +675,7 @@ class TaskWatcherTest {
 
         clock.advance(Duration.ofMinutes(20));
 
-        assertThat(seen).hasSize(TaskWatcher.LIST_READ_SHARE);
+        assertThat(seen).hasSize(PollPolicy.LIST_READ_SHARE);
         // The default 30-minute expectation alone would leave the next read up to 5 minutes (the ceiling) away.
         assertThat(seen)
                 .allSatisfy(t ->
@@ -693,7 +700,7 @@ class TaskWatcherTest {
 
         Duration late = seenAfterEnd(provider, id, end);
 
-        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(TaskWatcher.AIM_MARGIN_MILLIS));
+        assertThat(late).isBetween(Duration.ZERO, Duration.ofMillis(PollPolicy.AIM_MARGIN_MILLIS));
     }
 
     @Test
@@ -720,6 +727,25 @@ class TaskWatcherTest {
         // Each hidden job costs a status call per poll; at the 5 s floor that would be about 120 in 10 minutes.
         for (TaskId id : hidden) {
             assertThat(provider.statusCallTimes(id)).hasSizeLessThan(20);
+        }
+    }
+
+    @Test
+    void watcherAwaitRunsOnVirtualTime() throws Exception {
+        ManualScheduler clock = new ManualScheduler();
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        try (TaskWatcher watcher = TaskWatcher.builder().scheduler(clock).build()) {
+            TrainingTask[] result = new TrainingTask[1];
+            Thread waiter = new Thread(() -> result[0] = watcher.await(provider, id, Duration.ofHours(1)));
+            waiter.start();
+            while (watcher.stats().watched() == 0 && waiter.isAlive()) {
+                Thread.onSpinWait();
+            }
+            clock.advance(Duration.ofMinutes(11));
+            waiter.join(5000);
+
+            assertThat(result[0].status()).isEqualTo(TrainingStatus.READY);
         }
     }
 }
