@@ -66,10 +66,6 @@ class PackageShapeTest {
                     continue;
                 }
                 String from = pm.group(1);
-                if (from.startsWith("dev.loraport.testkit")) {
-                    // The simulators' packages are untangled when they move out of the testkit.
-                    continue;
-                }
                 Set<String> to = edges.computeIfAbsent(from, k -> new TreeSet<>());
                 Matcher im = IMPORT.matcher(src);
                 while (im.find()) {

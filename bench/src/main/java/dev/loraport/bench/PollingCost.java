@@ -12,16 +12,16 @@ import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.decorators.ProviderStack;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.SimulatorServer;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.TaskDurations;
+import dev.loraport.simulators.VirtualClock;
+import dev.loraport.simulators.VirtualScheduler;
 import dev.loraport.spi.ForwardingTrainingProvider;
-import dev.loraport.testkit.Endpoint;
 import dev.loraport.testkit.FakeTrainingProvider;
-import dev.loraport.testkit.JobDurations;
-import dev.loraport.testkit.ProviderSimulator;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.VirtualClock;
-import dev.loraport.testkit.VirtualScheduler;
-import dev.loraport.testkit.novita.NovitaSimulator;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
 import dev.loraport.watch.TaskListener;
 import dev.loraport.watch.TaskWatcher;
 import java.time.Duration;
@@ -145,7 +145,7 @@ public final class PollingCost {
         return FakeTrainingProvider.builder()
                 .providerId(id)
                 .clock(clock)
-                .durations(JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1)))
+                .durations(TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1)))
                 .capabilities(ProviderCapabilities.builder()
                         .trainingKinds(TrainingKind.SUBJECT)
                         .supportsList(true)
@@ -251,8 +251,8 @@ public final class PollingCost {
      */
     public static Result onSimulator(String providerId, int n) {
         VirtualClock clock = VirtualClock.manual();
-        JobDurations durations = simulatorDurations(providerId);
-        ProviderSimulator sim = providerId.equals("novita")
+        TaskDurations durations = simulatorDurations(providerId);
+        SimulatorServer sim = providerId.equals("novita")
                 ? NovitaSimulator.builder().clock(clock).build()
                 : StableDiffusionApiSimulator.builder().clock(clock).build();
         sim.start();
@@ -297,7 +297,7 @@ public final class PollingCost {
      * @param providerId {@code novita} or {@code stablediffusionapi}
      * @return the durations
      */
-    static JobDurations simulatorDurations(String providerId) {
+    static TaskDurations simulatorDurations(String providerId) {
         return switch (providerId) {
             case "novita" -> NovitaSimulator.DEFAULT_DURATIONS;
             case "stablediffusionapi" -> StableDiffusionApiSimulator.DEFAULT_DURATIONS;

@@ -2,9 +2,9 @@ package dev.loraport.cli;
 
 import dev.loraport.cli.Lifecycle.Job;
 import dev.loraport.cli.Lifecycle.Lane;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.ProviderSimulator;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.SimulatorServer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                     + Arrays.stream(values()).map(FaultProfile::cliName).collect(Collectors.joining(", ")));
         }
 
-        void apply(ProviderSimulator sim) {
+        void apply(SimulatorServer sim) {
             if (this == FLAKY || this == CHAOS) {
                 sim.failRandomly(0.2, 7, Endpoint.STATUS, Fault.serverError(503));
                 sim.failRandomly(0.1, 11, Endpoint.UPLOAD, Fault.serverError(502));

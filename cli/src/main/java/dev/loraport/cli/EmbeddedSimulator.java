@@ -1,27 +1,27 @@
 package dev.loraport.cli;
 
 import dev.loraport.ProviderConfig;
-import dev.loraport.testkit.ProviderSimulator;
-import dev.loraport.testkit.VirtualClock;
-import dev.loraport.testkit.novita.NovitaSimulator;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SimulatorServer;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.VirtualClock;
 
 /** A simulator started in this process on a sped-up clock, with a configuration pointing at it. */
 final class EmbeddedSimulator implements AutoCloseable {
 
     static final String[] IDS = {"novita", "stablediffusionapi"};
 
-    final ProviderSimulator simulator;
+    final SimulatorServer simulator;
     final VirtualClock clock;
 
-    private EmbeddedSimulator(ProviderSimulator simulator, VirtualClock clock) {
+    private EmbeddedSimulator(SimulatorServer simulator, VirtualClock clock) {
         this.simulator = simulator;
         this.clock = clock;
     }
 
     static EmbeddedSimulator start(String id, double speed, int port) {
         VirtualClock clock = VirtualClock.scaled(speed);
-        ProviderSimulator sim = switch (id) {
+        SimulatorServer sim = switch (id) {
             case "novita" -> NovitaSimulator.builder().clock(clock).port(port).build();
             case "stablediffusionapi" ->
                 StableDiffusionApiSimulator.builder().clock(clock).port(port).build();

@@ -8,9 +8,9 @@ import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.decorators.LoraportMetrics;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.ProviderSimulator;
-import dev.loraport.testkit.SampleImages;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.SimulatorServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +107,7 @@ final class Lifecycle {
      * One lane per embedded simulator, each behind the full decorator stack, faults scripted by {@code faults}
      * before the first call. Says so when a real service is configured but left alone.
      */
-    static List<Lane> simulatedLanes(CliContext ctx, Consumer<ProviderSimulator> faults) {
+    static List<Lane> simulatedLanes(CliContext ctx, Consumer<SimulatorServer> faults) {
         if (ctx.hasRealService()) {
             ctx.err.println("loraport: a real service is configured, but this runs on the simulators; "
                     + "add --real to spend money on it.");

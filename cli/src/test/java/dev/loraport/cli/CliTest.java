@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loraport.internal.LocalImages;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.VirtualClock;
-import dev.loraport.testkit.novita.NovitaSimulator;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.VirtualClock;
+import dev.loraport.testkit.SimulatorExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,11 +30,15 @@ class CliTest {
 
     // Time runs 1,000 times faster: a 10-minute Novita job takes 0.6 s, and a 120-second upload URL
     // still outlives its upload.
-    @RegisterExtension
     final NovitaSimulator novita = NovitaSimulator.create(VirtualClock.scaled(1_000));
 
     @RegisterExtension
+    final SimulatorExtension novitaRunning = SimulatorExtension.of(novita);
+
     final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create(VirtualClock.scaled(1_000));
+
+    @RegisterExtension
+    final SimulatorExtension modelslabRunning = SimulatorExtension.of(modelslab);
 
     @TempDir
     Path dir;

@@ -17,6 +17,8 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.simulators.TaskDurations;
+import dev.loraport.simulators.VirtualClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +51,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
 
     private final ProviderInfo info;
     private final VirtualClock clock;
-    private final JobDurations durations;
+    private final TaskDurations durations;
     private final double failurePercent;
     private final Random random;
     private final Supplier<TrainingProviderException> failure;
@@ -287,8 +289,8 @@ public final class FakeTrainingProvider implements TrainingProvider {
                 .loras(5, 0, 1)
                 .build();
         private VirtualClock clock = VirtualClock.manual();
-        private JobDurations durations =
-                JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1));
+        private TaskDurations durations =
+                TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1));
         private double failurePercent;
         private long seed = 42;
         private @Nullable Supplier<TrainingProviderException> failure;
@@ -334,7 +336,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
          * @param durations the profile
          * @return this builder
          */
-        public Builder durations(JobDurations durations) {
+        public Builder durations(TaskDurations durations) {
             this.durations = durations;
             return this;
         }

@@ -21,6 +21,11 @@ import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.UnsupportedCapabilityException;
 import dev.loraport.internal.LocalImages;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.ProviderSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.TaskDurations;
 import dev.loraport.spi.TrainingProviders;
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +49,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class NovitaContractTest extends TrainingProviderContract {
- *   @RegisterExtension final NovitaSimulator novita = NovitaSimulator.create();
+ *   final NovitaSimulator novita = NovitaSimulator.create();
+ *   @RegisterExtension final SimulatorExtension running = SimulatorExtension.of(novita);
  *   @Override protected ProviderSimulator simulator() { return novita; }
  *   @Override protected TrainingProvider provider(ProviderConfig c) { return NovitaTrainingProvider.from(c); }
  * }
@@ -55,8 +61,8 @@ import org.junit.jupiter.api.Test;
 public abstract class TrainingProviderContract {
 
     /** Fixed job durations so the lifecycle checks know where each phase ends. */
-    protected static final JobDurations DURATIONS =
-            JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(5));
+    protected static final TaskDurations DURATIONS =
+            TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(5));
 
     private final List<String> messages = new ArrayList<>();
     private TrainingProvider provider;

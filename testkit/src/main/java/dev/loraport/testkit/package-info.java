@@ -1,4 +1,9 @@
-/** Test doubles for loraport: stateful simulators of the real services on a virtual clock, fault injection, an in-memory fake provider and the contract suite every adapter passes. */
+/**
+ * Test support for loraport on JUnit 5: the contract suite every adapter passes
+ * ({@link dev.loraport.testkit.TrainingProviderContract}), an in-memory fake provider, and
+ * {@link dev.loraport.testkit.SimulatorExtension}, which runs a simulator of {@code loraport-simulators} around
+ * each test. A task is one training job on the service.
+ */
 @NullMarked
 package dev.loraport.testkit;
 

@@ -18,6 +18,11 @@ import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingTask;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.ProviderSimulator;
+import dev.loraport.simulators.TaskDurations;
+import dev.loraport.simulators.VirtualClock;
 import dev.loraport.spi.ForwardingTrainingProvider;
 import dev.loraport.spi.TrainingProviderFactory;
 import java.net.URI;
@@ -69,10 +74,10 @@ class FakeContractTest extends TrainingProviderContract {
         final VirtualClock clock = VirtualClock.manual();
         final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
         final Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
-        FakeTrainingProvider fake = build(JobDurations.of(
+        FakeTrainingProvider fake = build(TaskDurations.of(
                 java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(8), java.time.Duration.ofMinutes(1)));
 
-        FakeTrainingProvider build(JobDurations d) {
+        FakeTrainingProvider build(TaskDurations d) {
             return FakeTrainingProvider.builder()
                     .capabilities(capabilities())
                     .clock(clock)
@@ -86,11 +91,6 @@ class FakeContractTest extends TrainingProviderContract {
         }
 
         @Override
-        public String baseUrl() {
-            return "http://127.0.0.1:9";
-        }
-
-        @Override
         public String apiKey() {
             return KEY;
         }
@@ -100,7 +100,7 @@ class FakeContractTest extends TrainingProviderContract {
             return ProviderConfig.builder()
                     .providerId("fake")
                     .apiKey(KEY)
-                    .baseUrl(baseUrl())
+                    .baseUrl("http://127.0.0.1:9")
                     .build();
         }
 
@@ -110,29 +110,8 @@ class FakeContractTest extends TrainingProviderContract {
         }
 
         @Override
-        public void start() {}
-
-        @Override
-        public void stop() {}
-
-        @Override
         public void failNext(Endpoint endpoint, Fault fault) {
             faults.computeIfAbsent(endpoint, e -> new ArrayDeque<>()).add(fault);
-        }
-
-        @Override
-        public void failEvery(int n, Endpoint endpoint, Fault fault) {
-            throw new UnsupportedOperationException("not needed by the contract");
-        }
-
-        @Override
-        public void failRandomly(double probability, long seed, Endpoint endpoint, Fault fault) {
-            throw new UnsupportedOperationException("not needed by the contract");
-        }
-
-        @Override
-        public void clearFaults() {
-            faults.clear();
         }
 
         @Override
@@ -148,11 +127,6 @@ class FakeContractTest extends TrainingProviderContract {
         }
 
         @Override
-        public List<String> taskIds() {
-            throw new UnsupportedOperationException("not needed by the contract");
-        }
-
-        @Override
         public void failNextTraining(String reason) {
             fake.failNextTraining(reason);
         }
@@ -163,12 +137,7 @@ class FakeContractTest extends TrainingProviderContract {
         }
 
         @Override
-        public String seedJob(String name, java.time.Duration age) {
-            throw new UnsupportedOperationException("not needed by the contract");
-        }
-
-        @Override
-        public void durations(JobDurations durations) {
+        public void durations(TaskDurations durations) {
             fake = build(durations);
         }
 

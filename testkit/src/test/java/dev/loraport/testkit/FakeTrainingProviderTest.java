@@ -12,6 +12,7 @@ import dev.loraport.TaskNotFoundException;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
+import dev.loraport.simulators.SampleImages;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loraport.testkit.internal.OpenApiSchemas;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.internal.OpenApiSchemas;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,13 +20,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ModelsLabSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final OpenApiSchemas TRAIN =
-            OpenApiSchemas.load("/modelslab/train-model.openapi.json", ModelsLabSchemaTest.class);
-    private static final OpenApiSchemas COMMUNITY =
-            OpenApiSchemas.load("/modelslab/community-models.openapi.json", ModelsLabSchemaTest.class);
+    private static final OpenApiSchemas TRAIN = OpenApiSchemas.modelsLabTraining();
+    private static final OpenApiSchemas COMMUNITY = OpenApiSchemas.modelsLabCommunityModels();
+
+    final StableDiffusionApiSimulator sim = StableDiffusionApiSimulator.create();
 
     @RegisterExtension
-    final StableDiffusionApiSimulator sim = StableDiffusionApiSimulator.create();
+    final SimulatorExtension simRunning = SimulatorExtension.of(sim);
 
     private final HttpClient http = HttpClient.newHttpClient();
     private int checked;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.SimulatorMain;
+import dev.loraport.simulators.SimulatorServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +21,7 @@ class SimulatorMainTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private JsonNode post(ProviderSimulator sim, String path, String body) throws Exception {
+    private JsonNode post(SimulatorServer sim, String path, String body) throws Exception {
         String url = path.startsWith("http") ? path : sim.baseUrl() + path;
         return JSON.readTree(http.send(
                         HttpRequest.newBuilder(URI.create(url))
@@ -31,7 +34,7 @@ class SimulatorMainTest {
     @Test
     void aSeededSpedUpModelsLabServesTrainingToReadyAndGeneration() throws Exception {
         // 100,000x: the 30-minute job takes under 20 ms of real time.
-        ProviderSimulator sim = SimulatorMain.start(
+        SimulatorServer sim = SimulatorMain.start(
                 new String[] {"--provider", "stablediffusionapi", "--seed", "2", "--speed", "100000"});
         try {
             String key = "\"key\":\"" + sim.apiKey() + "\"";

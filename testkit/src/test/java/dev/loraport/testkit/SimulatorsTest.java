@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loraport.testkit.novita.NovitaSimulator;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +24,15 @@ class SimulatorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @RegisterExtension
     final NovitaSimulator novita = NovitaSimulator.create();
 
     @RegisterExtension
+    final SimulatorExtension novitaRunning = SimulatorExtension.of(novita);
+
     final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+
+    @RegisterExtension
+    final SimulatorExtension modelslabRunning = SimulatorExtension.of(modelslab);
 
     private HttpResponse<String> novita(String method, String path, String body, boolean auth)
             throws IOException, InterruptedException {

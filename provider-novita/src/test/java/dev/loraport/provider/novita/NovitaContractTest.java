@@ -2,15 +2,18 @@ package dev.loraport.provider.novita;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
-import dev.loraport.testkit.ProviderSimulator;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.ProviderSimulator;
+import dev.loraport.testkit.SimulatorExtension;
 import dev.loraport.testkit.TrainingProviderContract;
-import dev.loraport.testkit.novita.NovitaSimulator;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NovitaContractTest extends TrainingProviderContract {
 
-    @RegisterExtension
     final NovitaSimulator novita = NovitaSimulator.create();
+
+    @RegisterExtension
+    final SimulatorExtension novitaRunning = SimulatorExtension.of(novita);
 
     @Override
     protected ProviderSimulator simulator() {

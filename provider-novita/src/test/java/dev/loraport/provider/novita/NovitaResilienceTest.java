@@ -18,10 +18,11 @@ import dev.loraport.TrainingTask;
 import dev.loraport.decorators.CircuitOpenException;
 import dev.loraport.decorators.LoraportMetrics;
 import dev.loraport.decorators.ProviderStack;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.testkit.SimulatorExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The decorator stack against the Novita simulator's fault injection: retries, exactly-once create, breaker. */
 class NovitaResilienceTest {
 
-    @RegisterExtension
     final NovitaSimulator novita = NovitaSimulator.create();
+
+    @RegisterExtension
+    final SimulatorExtension novitaRunning = SimulatorExtension.of(novita);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Duration> waits = new ArrayList<>();

@@ -10,11 +10,12 @@ import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.decorators.ProviderStack;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.VirtualScheduler;
-import dev.loraport.testkit.novita.NovitaSimulator;
+import dev.loraport.simulators.Endpoint;
+import dev.loraport.simulators.Fault;
+import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.VirtualScheduler;
+import dev.loraport.testkit.SimulatorExtension;
 import dev.loraport.watch.TaskListener;
 import dev.loraport.watch.TaskWatcher;
 import dev.loraport.watch.WatchHandle;
@@ -31,8 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The TaskWatcher following jobs on the Novita simulator, through the full decorator stack, in virtual time. */
 class NovitaWatcherTest {
 
-    @RegisterExtension
     final NovitaSimulator novita = NovitaSimulator.create();
+
+    @RegisterExtension
+    final SimulatorExtension novitaRunning = SimulatorExtension.of(novita);
 
     @Test
     void everyJobIsSeenEndingSoonAfterItEndsEvenThroughA429Storm() {

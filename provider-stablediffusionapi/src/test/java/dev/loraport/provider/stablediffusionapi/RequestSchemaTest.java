@@ -17,8 +17,8 @@ import dev.loraport.TaskId;
 import dev.loraport.TrainingImage;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingRequest;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.internal.OpenApiSchemas;
+import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.internal.OpenApiSchemas;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RequestSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final OpenApiSchemas TRAIN =
-            OpenApiSchemas.load("/modelslab/train-model.openapi.json", RequestSchemaTest.class);
-    private static final OpenApiSchemas COMMUNITY =
-            OpenApiSchemas.load("/modelslab/community-models.openapi.json", RequestSchemaTest.class);
+    private static final OpenApiSchemas TRAIN = OpenApiSchemas.modelsLabTraining();
+    private static final OpenApiSchemas COMMUNITY = OpenApiSchemas.modelsLabCommunityModels();
     // Quirk 4: the service's own examples send these as strings while its schema says integer.
     private static final Set<String> NUMBERS_AS_STRINGS =
             Set.of("width", "height", "samples", "num_inference_steps", "lora_strength");

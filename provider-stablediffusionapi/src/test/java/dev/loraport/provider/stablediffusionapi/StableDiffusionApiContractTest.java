@@ -2,15 +2,18 @@ package dev.loraport.provider.stablediffusionapi;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
-import dev.loraport.testkit.ProviderSimulator;
+import dev.loraport.simulators.ProviderSimulator;
+import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.testkit.SimulatorExtension;
 import dev.loraport.testkit.TrainingProviderContract;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StableDiffusionApiContractTest extends TrainingProviderContract {
 
-    @RegisterExtension
     final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+
+    @RegisterExtension
+    final SimulatorExtension modelslabRunning = SimulatorExtension.of(modelslab);
 
     @Override
     protected ProviderSimulator simulator() {

@@ -1,4 +1,4 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param deploy packaging and deploying the model after training
  * @since 0.1
  */
-public record JobDurations(Duration queue, Duration training, Duration deploy) {
+public record TaskDurations(Duration queue, Duration training, Duration deploy) {
 
     /**
      * Rejects negative durations.
@@ -20,7 +20,7 @@ public record JobDurations(Duration queue, Duration training, Duration deploy) {
      * @param training training proper
      * @param deploy packaging and deploying the model after training
      */
-    public JobDurations {
+    public TaskDurations {
         for (Duration d : new Duration[] {
             Objects.requireNonNull(queue, "queue == null"),
             Objects.requireNonNull(training, "training == null"),
@@ -40,8 +40,8 @@ public record JobDurations(Duration queue, Duration training, Duration deploy) {
      * @param deploy packaging and deploying
      * @return the profile
      */
-    public static JobDurations of(Duration queue, Duration training, Duration deploy) {
-        return new JobDurations(queue, training, deploy);
+    public static TaskDurations of(Duration queue, Duration training, Duration deploy) {
+        return new TaskDurations(queue, training, deploy);
     }
 
     /**

@@ -1,7 +1,5 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
-import dev.loraport.testkit.novita.NovitaSimulator;
-import dev.loraport.testkit.stablediffusionapi.StableDiffusionApiSimulator;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -31,7 +29,7 @@ public final class SimulatorMain {
      * @throws InterruptedException when interrupted while running
      */
     public static void main(String[] args) throws InterruptedException {
-        ProviderSimulator sim = start(args);
+        SimulatorServer sim = start(args);
         System.out.println(sim.providerId() + " simulator at " + sim.baseUrl() + " (key: " + sim.apiKey() + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
         Thread.currentThread().join();
@@ -44,7 +42,7 @@ public final class SimulatorMain {
      * @return the running simulator; the caller stops it
      * @throws IllegalArgumentException naming a bad argument and the allowed values
      */
-    public static ProviderSimulator start(String[] args) {
+    public static SimulatorServer start(String[] args) {
         String provider = "novita";
         int port = 0;
         int seed = 0;
@@ -63,7 +61,7 @@ public final class SimulatorMain {
             i++;
         }
         VirtualClock clock = VirtualClock.scaled(speed);
-        ProviderSimulator sim = switch (provider) {
+        SimulatorServer sim = switch (provider) {
             case "novita" -> NovitaSimulator.builder().clock(clock).port(port).build();
             case "stablediffusionapi" ->
                 StableDiffusionApiSimulator.builder().clock(clock).port(port).build();

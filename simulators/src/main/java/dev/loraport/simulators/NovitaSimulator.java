@@ -1,16 +1,9 @@
-package dev.loraport.testkit.novita;
+package dev.loraport.simulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.JobDurations;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.VirtualClock;
-import dev.loraport.testkit.internal.Reply;
-import dev.loraport.testkit.internal.SimulatorServer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * SERVING on the {@link VirtualClock}. Thread-safe.
  *
  * <pre>{@code
- * @RegisterExtension final NovitaSimulator novita = NovitaSimulator.create();
+ * NovitaSimulator novita = NovitaSimulator.create();
+ * novita.start(); // or, in a JUnit 5 test: @RegisterExtension SimulatorExtension.of(novita)
  * }</pre>
  *
  * @since 0.1
@@ -40,8 +34,8 @@ import org.jspecify.annotations.Nullable;
 public final class NovitaSimulator extends SimulatorServer {
 
     /** Novita's default: about 10 minutes from submit to a servable LoRA. */
-    public static final JobDurations DEFAULT_DURATIONS =
-            JobDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1));
+    public static final TaskDurations DEFAULT_DURATIONS =
+            TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1));
 
     private static final Set<String> SCHEDULERS =
             Set.of("constant", "linear", "cosine", "cosine_with_restarts", "polynomial", "constant_with_warmup");
@@ -61,14 +55,14 @@ public final class NovitaSimulator extends SimulatorServer {
         final String name;
         final String type;
         final Instant createdAt;
-        final JobDurations durations;
+        final TaskDurations durations;
         final @Nullable String failure;
         final String modelName;
 
         @Nullable
         String forcedRaw;
 
-        Job(String id, String name, String type, Instant createdAt, JobDurations d, @Nullable String failure) {
+        Job(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
             this.id = id;
             this.name = name;
             this.type = type;
@@ -155,7 +149,8 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    protected @Nullable Endpoint classify(String method, String path) {
+    @Nullable
+    Endpoint classify(String method, String path) {
         if (path.equals("/v3/assets/training_dataset")) {
             return Endpoint.UPLOAD;
         }
@@ -178,7 +173,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    protected Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
+    Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
         return switch (kind) {
             case RATE_LIMITED -> {
                 Reply r = error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
@@ -203,7 +198,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    protected Reply route(Request request, @Nullable Endpoint endpoint) {
+    Reply route(Request request, @Nullable Endpoint endpoint) {
         String method = request.getMethod().getName();
         String url = request.getUrl();
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
@@ -362,7 +357,7 @@ public final class NovitaSimulator extends SimulatorServer {
     private ObjectNode render(Job job) {
         Instant now = clock().now();
         Duration age = Duration.between(job.createdAt, now);
-        JobDurations d = job.durations;
+        TaskDurations d = job.durations;
         ObjectNode n = JSON.createObjectNode();
         n.put("task_id", job.id);
         n.put("task_name", job.name);
@@ -538,7 +533,7 @@ public final class NovitaSimulator extends SimulatorServer {
         private VirtualClock clock = VirtualClock.manual();
         private String apiKey = "sim-key-novita";
         private int port;
-        private JobDurations durations = DEFAULT_DURATIONS;
+        private TaskDurations durations = DEFAULT_DURATIONS;
         private boolean assetsIdAsString;
         private boolean legacyGenerateWrapper;
         private boolean ttlAsString;
@@ -584,7 +579,7 @@ public final class NovitaSimulator extends SimulatorServer {
          * @param durations the profile
          * @return this builder
          */
-        public Builder durations(JobDurations durations) {
+        public Builder durations(TaskDurations durations) {
             this.durations = durations;
             return this;
         }

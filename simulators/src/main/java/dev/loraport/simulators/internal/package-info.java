@@ -1,5 +1,5 @@
 /** Simulator plumbing. Not API: may change in any release without notice. */
 @NullMarked
-package dev.loraport.testkit.internal;
+package dev.loraport.simulators.internal;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,17 +1,10 @@
-package dev.loraport.testkit.stablediffusionapi;
+package dev.loraport.simulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
 import dev.loraport.internal.LocalImages;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.JobDurations;
-import dev.loraport.testkit.SampleImages;
-import dev.loraport.testkit.VirtualClock;
-import dev.loraport.testkit.internal.Reply;
-import dev.loraport.testkit.internal.SimulatorServer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * model_ready on the {@link VirtualClock}. Thread-safe.
  *
  * <pre>{@code
- * @RegisterExtension final StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+ * StableDiffusionApiSimulator modelslab = StableDiffusionApiSimulator.create();
+ * modelslab.start(); // or, in a JUnit 5 test: @RegisterExtension SimulatorExtension.of(modelslab)
  * }</pre>
  *
  * @since 0.1
@@ -41,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 public final class StableDiffusionApiSimulator extends SimulatorServer {
 
     /** ModelsLab's default: about 30 minutes from submit to a ready model. */
-    public static final JobDurations DEFAULT_DURATIONS =
-            JobDurations.of(Duration.ofMinutes(2), Duration.ofMinutes(20), Duration.ofMinutes(8));
+    public static final TaskDurations DEFAULT_DURATIONS =
+            TaskDurations.of(Duration.ofMinutes(2), Duration.ofMinutes(20), Duration.ofMinutes(8));
 
     private static final String[] DEPLOY_STAGES = {
         "training_success",
@@ -65,7 +59,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     private static final class Job {
         final String id;
         final Instant createdAt;
-        final JobDurations durations;
+        final TaskDurations durations;
         final @Nullable String failure;
 
         @Nullable
@@ -74,7 +68,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         @Nullable
         String forcedRaw;
 
-        Job(String id, Instant createdAt, JobDurations durations, @Nullable String failure) {
+        Job(String id, Instant createdAt, TaskDurations durations, @Nullable String failure) {
             this.id = id;
             this.createdAt = createdAt;
             this.durations = durations;
@@ -161,7 +155,8 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    protected @Nullable Endpoint classify(String method, String path) {
+    @Nullable
+    Endpoint classify(String method, String path) {
         if (path.equals("/api/v3/base64_crop")) {
             return Endpoint.UPLOAD;
         }
@@ -192,7 +187,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    protected Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
+    Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
         return switch (kind) {
             case RATE_LIMITED -> {
                 String body = "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests "
@@ -219,7 +214,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    protected Reply route(Request request, @Nullable Endpoint endpoint) {
+    Reply route(Request request, @Nullable Endpoint endpoint) {
         String url = request.getUrl();
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         if (request.getMethod().getName().equals("GET")
@@ -352,7 +347,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         ObjectNode n = JSON.createObjectNode();
         Instant now = clock().now();
         Duration age = Duration.between(job.createdAt, now);
-        JobDurations d = job.durations;
+        TaskDurations d = job.durations;
         Duration trainEnd = d.queue().plus(d.training());
         String sep = legacyNewlines ? " /n " : "\n";
         String stage;
@@ -519,7 +514,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         private VirtualClock clock = VirtualClock.manual();
         private String apiKey = "sim-key-stablediffusionapi";
         private int port;
-        private JobDurations durations = DEFAULT_DURATIONS;
+        private TaskDurations durations = DEFAULT_DURATIONS;
         private boolean legacyNewlines;
 
         private Builder() {}
@@ -563,7 +558,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
          * @param durations the profile
          * @return this builder
          */
-        public Builder durations(JobDurations durations) {
+        public Builder durations(TaskDurations durations) {
             this.durations = durations;
             return this;
         }

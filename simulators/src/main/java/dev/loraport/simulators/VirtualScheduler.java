@@ -1,4 +1,4 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
 import dev.loraport.watch.Scheduler;
 import java.time.Duration;

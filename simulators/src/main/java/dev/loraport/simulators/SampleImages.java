@@ -1,4 +1,4 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
 import dev.loraport.TrainingImage;
 import java.awt.Color;

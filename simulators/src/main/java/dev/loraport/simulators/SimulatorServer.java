@@ -1,4 +1,4 @@
-package dev.loraport.testkit.internal;
+package dev.loraport.simulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,11 +12,6 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.loraport.ProviderConfig;
-import dev.loraport.testkit.Endpoint;
-import dev.loraport.testkit.Fault;
-import dev.loraport.testkit.JobDurations;
-import dev.loraport.testkit.ProviderSimulator;
-import dev.loraport.testkit.VirtualClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,18 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What both simulators share: the WireMock server whose single catch-all stub hands every request to {@link
- * #route}, API-key checks, fault scheduling, request counts and the JUnit 5 lifecycle. Not API.
+ * A simulated service on a loopback port, and what both simulators share: the WireMock server whose single
+ * catch-all stub hands every request to {@link #route}, API-key checks, fault scheduling and request counts.
+ * Thread-safe. Start it, point an adapter at {@link #config()}, stop it (or close it); in JUnit 5 tests,
+ * {@code loraport-testkit}'s {@code SimulatorExtension} does that around each test. Extended only by loraport's own
+ * simulators: its protected members may change in any release.
+ *
+ * @since 0.1
  */
-public abstract class SimulatorServer
-        implements ProviderSimulator, BeforeEachCallback, AfterEachCallback, BeforeAllCallback, AfterAllCallback {
+public abstract class SimulatorServer implements ProviderSimulator, AutoCloseable {
 
     /** JSON for request parsing and response writing. */
     protected static final ObjectMapper JSON = new ObjectMapper();
@@ -60,9 +54,8 @@ public abstract class SimulatorServer
     private final Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
     private final Deque<String> trainingFailures = new ArrayDeque<>();
     private @Nullable WireMockServer server;
-    private boolean perClass;
     /** How long jobs created from now on take. */
-    protected JobDurations durations;
+    protected TaskDurations durations;
 
     /**
      * Creates the simulator.
@@ -73,7 +66,7 @@ public abstract class SimulatorServer
      * @param port the port, 0 for a free one
      * @param durations the default job durations
      */
-    protected SimulatorServer(String providerId, VirtualClock clock, String apiKey, int port, JobDurations durations) {
+    protected SimulatorServer(String providerId, VirtualClock clock, String apiKey, int port, TaskDurations durations) {
         this.providerId = providerId;
         this.clock = clock;
         this.apiKey = apiKey;
@@ -88,7 +81,7 @@ public abstract class SimulatorServer
      * @param path the path without query
      * @return the endpoint, or null for paths the service does not have
      */
-    protected abstract @Nullable Endpoint classify(String method, String path);
+    abstract @Nullable Endpoint classify(String method, String path);
 
     /**
      * Answers a request normally. Called under this object's lock.
@@ -97,7 +90,7 @@ public abstract class SimulatorServer
      * @param endpoint its endpoint, or null
      * @return the answer
      */
-    protected abstract Reply route(Request request, @Nullable Endpoint endpoint);
+    abstract Reply route(Request request, @Nullable Endpoint endpoint);
 
     /**
      * The service's own answer for a scripted error.
@@ -107,14 +100,19 @@ public abstract class SimulatorServer
      * @param retryAfter the retry-after, or null
      * @return the answer
      */
-    protected abstract Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter);
+    abstract Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter);
 
     @Override
     public String providerId() {
         return providerId;
     }
 
-    @Override
+    /**
+     * Where the simulator listens.
+     *
+     * @return {@code http://127.0.0.1:<port>}, no trailing slash
+     * @throws IllegalStateException when not started
+     */
     public synchronized String baseUrl() {
         if (server == null) {
             throw new IllegalStateException(providerId + " simulator is not started");
@@ -146,7 +144,7 @@ public abstract class SimulatorServer
         return clock;
     }
 
-    @Override
+    /** Starts listening; does nothing when already started. */
     public synchronized void start() {
         if (server != null) {
             return;
@@ -176,7 +174,7 @@ public abstract class SimulatorServer
         server = s;
     }
 
-    @Override
+    /** Stops listening. */
     public synchronized void stop() {
         if (server != null) {
             server.stop();
@@ -184,35 +182,40 @@ public abstract class SimulatorServer
         }
     }
 
+    /** Stops listening. */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
+    public void close() {
         stop();
     }
 
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        start();
-    }
+    /**
+     * The ids of the tasks that exist, oldest first.
+     *
+     * @return the ids
+     */
+    public abstract List<String> taskIds();
 
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (!perClass) {
-            stop();
-        }
-    }
+    /**
+     * Adds a task as if it had been submitted {@code age} ago, for tests that start from an account with history.
+     *
+     * @param name the task's name
+     * @param age how long ago it was submitted (a task older than its durations is finished)
+     * @return the new task's id
+     */
+    public abstract String seedJob(String name, Duration age);
 
     @Override
     public synchronized void failNext(Endpoint endpoint, Fault fault) {
         once.add(new Rule(endpoint, fault, 0, 0, null));
     }
 
-    @Override
+    /**
+     * Fails every n-th call to an endpoint from now on.
+     *
+     * @param n 1 or more
+     * @param endpoint which calls
+     * @param fault the failure
+     */
     public synchronized void failEvery(int n, Endpoint endpoint, Fault fault) {
         if (n < 1) {
             throw new IllegalArgumentException("n: " + n + " is out of range; allowed 1 or more");
@@ -220,7 +223,14 @@ public abstract class SimulatorServer
         standing.add(new Rule(endpoint, fault, n, 0, null));
     }
 
-    @Override
+    /**
+     * Fails calls to an endpoint at random, repeatably.
+     *
+     * @param probability 0 to 1
+     * @param seed the random seed
+     * @param endpoint which calls
+     * @param fault the failure
+     */
     public synchronized void failRandomly(double probability, long seed, Endpoint endpoint, Fault fault) {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("probability: " + probability + " is out of range; allowed 0..1");
@@ -228,7 +238,7 @@ public abstract class SimulatorServer
         standing.add(new Rule(endpoint, fault, 0, probability, new Random(seed)));
     }
 
-    @Override
+    /** Removes every scripted fault. */
     public synchronized void clearFaults() {
         once.clear();
         standing.clear();
@@ -257,7 +267,7 @@ public abstract class SimulatorServer
     }
 
     @Override
-    public synchronized void durations(JobDurations durations) {
+    public synchronized void durations(TaskDurations durations) {
         this.durations = durations;
     }
 

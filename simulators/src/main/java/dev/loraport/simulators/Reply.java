@@ -1,4 +1,4 @@
-package dev.loraport.testkit.internal;
+package dev.loraport.simulators;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ import java.util.Map;
  * @param body the body
  * @param headers extra headers
  */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
 
     /**
      * A JSON answer.

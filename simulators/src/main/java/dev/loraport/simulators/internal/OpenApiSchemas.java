@@ -1,4 +1,4 @@
-package dev.loraport.testkit.internal;
+package dev.loraport.simulators.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,9 +26,28 @@ public final class OpenApiSchemas {
     }
 
     /**
+     * ModelsLab's published OpenAPI file for training ({@code fine_tune}, {@code lora_fine_tune},
+     * {@code fine_tune_status}), stored once in this artifact for the simulator's and the adapter's checks.
+     *
+     * @return the schemas
+     */
+    public static OpenApiSchemas modelsLabTraining() {
+        return load("/dev/loraport/simulators/modelslab/train-model.openapi.json", OpenApiSchemas.class);
+    }
+
+    /**
+     * ModelsLab's published OpenAPI file for community-model generation.
+     *
+     * @return the schemas
+     */
+    public static OpenApiSchemas modelsLabCommunityModels() {
+        return load("/dev/loraport/simulators/modelslab/community-models.openapi.json", OpenApiSchemas.class);
+    }
+
+    /**
      * Loads a document from the class path.
      *
-     * @param resource the resource path, such as {@code /modelslab/train-model.openapi.json}
+     * @param resource the resource path, such as {@code /dev/loraport/simulators/modelslab/train-model.openapi.json}
      * @param anchor a class whose loader finds the resource
      * @return the schemas
      */

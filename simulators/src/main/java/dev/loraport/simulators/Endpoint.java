@@ -1,4 +1,4 @@
-package dev.loraport.testkit;
+package dev.loraport.simulators;
 
 /**
  * A service operation, named neutrally so faults can target it on any simulator.
