@@ -177,6 +177,31 @@ class TaskWatcherTest {
     }
 
     @Test
+    void anUnavailableServiceThatIsNotRetriedAtOnceDoesNotEndTheWatch() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(2), true);
+        // Like an open circuit breaker: the call was not sent, and it must not be repeated at once.
+        for (int i = 0; i < 3; i++) {
+            provider.failNextStatus(
+                    new ProviderUnavailableException("fake", "status", "breaker open", null, null, null) {
+                        private static final long serialVersionUID = 1L;
+
+                        @Override
+                        public boolean isRetryable() {
+                            return false;
+                        }
+                    });
+        }
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+        assertThat(watcher.stats().retries()).isEqualTo(3);
+        assertThat(watcher.stats().failed()).isZero();
+    }
+
+    @Test
     void aRateLimitStormSlowsPollingAndNothingFails() {
         ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
         TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);

@@ -1,7 +1,7 @@
 package dev.loraport.cli;
 
-import dev.loraport.cli.Lifecycle.Job;
-import dev.loraport.cli.Lifecycle.Lane;
+import dev.loraport.cli.TrainingWorkload.Job;
+import dev.loraport.cli.TrainingWorkload.Lane;
 import dev.loraport.simulators.Endpoint;
 import dev.loraport.simulators.Fault;
 import dev.loraport.simulators.SimulatorServer;
@@ -133,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
         int jobs = jobsOption != null ? jobsOption : real ? 1 : 3;
-        Duration timeout = Lifecycle.timeout(timeoutOption, real, Duration.ofMinutes(5));
+        Duration timeout = TrainingWorkload.timeout(timeoutOption, real, Duration.ofMinutes(5));
         if (jobs < 1 || jobs > MAX_JOBS) {
             throw new UsageException("--jobs: " + jobs + " is out of range; allowed 1 to " + MAX_JOBS);
         }
@@ -143,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " is injected by the simulators only; allowed with --real: none");
         }
         PrintWriter log = json ? ctx.err : ctx.out;
-        List<Lane> lanes = real ? List.of(Lifecycle.realLane(ctx)) : Lifecycle.simulatedLanes(ctx, profile::apply);
+        List<Lane> lanes =
+                real ? List.of(TrainingWorkload.realLane(ctx)) : TrainingWorkload.simulatedLanes(ctx, profile::apply);
         log.println("loraport bench: " + jobs + " training(s) per provider on " + lanes.size()
                 + (real ? " real service(s)" : " simulated services (time x" + (int) ctx.simulatorSpeed + ")")
                 + ", faults: " + profile.cliName());
@@ -152,12 +153,11 @@ final class BenchCommand implements Callable<Integer> {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         ProgressView view = new ProgressView(log, !json && System.console() != null);
-        boolean ended =
-                Lifecycle.run(lanes, jobs, JobWaiter.forContext(ctx), timeout, (lane, job) -> {}, (lane, job) -> {
-                    if (!json) {
-                        view.update(lane.label(job), job.task);
-                    }
-                });
+        boolean ended = TrainingWorkload.run(lanes, jobs, timeout, (lane, job) -> {}, (lane, job) -> {
+            if (!json) {
+                view.update(lane.label(job), job.task);
+            }
+        });
         double wallSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Object> result = new LinkedHashMap<>();
@@ -205,7 +205,7 @@ final class BenchCommand implements Callable<Integer> {
                 .mapToLong(j -> j.toEnd.toSeconds())
                 .sorted()
                 .toArray();
-        long calls = Lifecycle.apiCalls(ctx, lane);
+        long calls = TrainingWorkload.apiCalls(ctx, lane);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("provider", lane.id);
         m.put("jobs", lane.jobs.size());
@@ -232,7 +232,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             m.put("callsByEndpoint", byEndpoint);
         }
-        m.put("retries", Lifecycle.retries(ctx, lane));
+        m.put("retries", TrainingWorkload.retries(ctx, lane));
         List<Map<String, Object>> jobRows = new ArrayList<>();
         for (Job j : lane.jobs) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
 import dev.loraport.decorators.LoraportMetrics;
 import dev.loraport.decorators.ProviderStack;
+import dev.loraport.internal.config.ConfigValues;
+import dev.loraport.simulators.VirtualClock;
 import dev.loraport.spi.TrainingProviders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -44,6 +46,10 @@ final class CliContext implements AutoCloseable {
 
     @Nullable
     Duration pollFloor;
+
+    /** The clock of the simulator {@link #provider()} embedded, when it embedded one. */
+    @Nullable
+    VirtualClock embeddedClock;
 
     CliContext(PrintWriter out, PrintWriter err, Map<String, String> environment) {
         this.out = out;
@@ -108,6 +114,7 @@ final class CliContext implements AutoCloseable {
             EmbeddedSimulator sim = EmbeddedSimulator.start(simId, simulatorSpeed, 0);
             resources.add(sim);
             simulated = true;
+            embeddedClock = sim.clock;
             err.println("loraport: no service configured; using the embedded " + simId + " simulator at "
                     + sim.baseUrl() + " (time x" + (int) simulatorSpeed + ")");
             err.flush();
@@ -121,6 +128,28 @@ final class CliContext implements AutoCloseable {
                 ProviderStack.builder().config(config).meterRegistry(meters).build();
         resources.add(p);
         return p;
+    }
+
+    /** Follows tasks of {@link #provider()} through a {@code TaskWatcher} on that provider's time. */
+    TaskFollower follower() {
+        return TaskFollower.forContext(this, embeddedClock);
+    }
+
+    /**
+     * The speed of a simulator in another process that the configuration points at ({@code loraport.simulator.speed},
+     * or {@code LORAPORT_SIMULATOR_SPEED} as {@code loraport simulate} prints it); 1 for a real service.
+     */
+    double externalSimulatorSpeed() {
+        return config().globalOption("simulator.speed")
+                .map(v -> {
+                    double speed = ConfigValues.parseDouble("loraport.simulator.speed", v);
+                    if (!(speed > 0)) {
+                        throw new UsageException(
+                                "loraport.simulator.speed: " + v + " is out of range; allowed a number above 0");
+                    }
+                    return speed;
+                })
+                .orElse(1.0);
     }
 
     void register(AutoCloseable resource) {

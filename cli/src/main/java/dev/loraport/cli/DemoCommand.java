@@ -2,8 +2,8 @@ package dev.loraport.cli;
 
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
-import dev.loraport.cli.Lifecycle.Job;
-import dev.loraport.cli.Lifecycle.Lane;
+import dev.loraport.cli.TrainingWorkload.Job;
+import dev.loraport.cli.TrainingWorkload.Lane;
 import dev.loraport.simulators.Endpoint;
 import dev.loraport.simulators.Fault;
 import java.io.PrintWriter;
@@ -70,13 +70,13 @@ final class DemoCommand implements Callable<Integer> {
         if (!(faultRate >= 0 && faultRate < 1)) {
             throw new UsageException("--fault-rate: " + faultRate + " is out of range; allowed 0 to below 1");
         }
-        Duration timeout = Lifecycle.timeout(timeoutOption, real, Duration.ofMinutes(2));
+        Duration timeout = TrainingWorkload.timeout(timeoutOption, real, Duration.ofMinutes(2));
         PrintWriter log = json ? ctx.err : ctx.out;
         List<Lane> lanes;
         if (real) {
-            lanes = List.of(Lifecycle.realLane(ctx));
+            lanes = List.of(TrainingWorkload.realLane(ctx));
         } else {
-            lanes = Lifecycle.simulatedLanes(ctx, sim -> {
+            lanes = TrainingWorkload.simulatedLanes(ctx, sim -> {
                 if (faultRate > 0) {
                     sim.failRandomly(faultRate, 42, Endpoint.STATUS, Fault.serverError(503));
                 }
@@ -88,10 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
-        boolean ended = Lifecycle.run(
+        boolean ended = TrainingWorkload.run(
                 lanes,
                 1,
-                JobWaiter.forContext(ctx),
                 timeout,
                 (lane, job) -> {
                     String line = "submitted " + lane.id + ":" + job.task.id();
@@ -137,8 +136,8 @@ final class DemoCommand implements Callable<Integer> {
             m.put("task", job.task == null ? null : job.task.id().value());
             m.put("acceptMillis", job.task == null ? null : job.acceptMillis);
             m.put("readySimulatedSeconds", job.ready() && job.toEnd != null ? job.toEnd.toSeconds() : null);
-            m.put("apiCalls", Lifecycle.apiCalls(ctx, run));
-            m.put("retries", Lifecycle.retries(ctx, run));
+            m.put("apiCalls", TrainingWorkload.apiCalls(ctx, run));
+            m.put("retries", TrainingWorkload.retries(ctx, run));
             m.put(
                     "status",
                     job.task == null ? "NOT SUBMITTED" : job.task.status().name());

@@ -65,6 +65,11 @@ final class SimulateCommand implements Callable<Integer> {
             ctx.out.println("export LORAPORT_PROVIDER=" + sim.simulator.providerId());
             ctx.out.println("export LORAPORT_" + upper + "_BASE_URL=" + sim.baseUrl());
             ctx.out.println("export LORAPORT_" + upper + "_API_KEY=" + sim.simulator.apiKey());
+            // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's.
+            ctx.out.println("export LORAPORT_SIMULATOR_SPEED="
+                    + (ctx.simulatorSpeed == Math.rint(ctx.simulatorSpeed)
+                            ? String.valueOf((long) ctx.simulatorSpeed)
+                            : String.valueOf(ctx.simulatorSpeed)));
         }
         ctx.out.flush();
         if (runFor != null) {

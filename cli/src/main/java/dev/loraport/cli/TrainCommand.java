@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
-            TrainingTask done = JobWaiter.forContext(ctx).await(provider, task.id(), timeout, t -> {
+            TrainingTask done = ctx.follower().await(provider, task.id(), task, timeout, t -> {
                 last.set(t);
                 if (!json) {
                     view.update(task.providerId(), t);

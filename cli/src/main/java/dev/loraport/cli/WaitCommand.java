@@ -41,7 +41,7 @@ final class WaitCommand implements Callable<Integer> {
         TaskArg arg = TaskArg.parse(task, ctx);
         TrainingProvider provider = ctx.provider();
         ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
-        TrainingTask done = JobWaiter.forContext(ctx).await(provider, TaskId.of(arg.id()), timeout, t -> {
+        TrainingTask done = ctx.follower().await(provider, TaskId.of(arg.id()), null, timeout, t -> {
             if (!json) {
                 view.update(t.providerId(), t);
             }

@@ -10,6 +10,7 @@ import dev.loraport.simulators.Fault;
 import dev.loraport.simulators.NovitaSimulator;
 import dev.loraport.simulators.SampleImages;
 import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.TaskDurations;
 import dev.loraport.simulators.VirtualClock;
 import dev.loraport.testkit.SimulatorExtension;
 import java.io.IOException;
@@ -17,9 +18,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +75,8 @@ class CliTest {
         env.put(prefix + "RECONCILE_DELAY", "10ms");
         env.put(prefix + "RATELIMIT_PERMITS_PER_SECOND", "500");
         env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
+        // As `loraport simulate` prints it: the simulators here run at x1000, so the CLI polls on their time.
+        env.put("LORAPORT_SIMULATOR_SPEED", "1000");
         return env;
     }
 
@@ -95,6 +101,40 @@ class CliTest {
         assertThat(json().findValuesAsText("id")).containsExactlyInAnyOrder("novita", "stablediffusionapi");
         assertThat(run(Map.of(), "providers")).isZero();
         assertThat(out).contains("novita", "stablediffusionapi");
+    }
+
+    @Test
+    @Tag("issue-13")
+    void waitFollowsASimulatorInAnotherProcessOnItsTimeAndSeesReadyWithinSeconds() throws IOException {
+        // As after `loraport simulate --speed 100` in another shell: only the printed exports link the two.
+        NovitaSimulator slow = NovitaSimulator.create(VirtualClock.scaled(100));
+        slow.durations(TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofMinutes(1)));
+        slow.start();
+        try {
+            Map<String, String> env = new HashMap<>();
+            env.put("LORAPORT_PROVIDER", "novita");
+            env.put("LORAPORT_NOVITA_BASE_URL", slow.baseUrl());
+            env.put("LORAPORT_NOVITA_API_KEY", slow.apiKey());
+            env.put("LORAPORT_SIMULATOR_SPEED", "100");
+            assertThat(run(env, "train", "--images", images.toString(), "--json"))
+                    .as(err)
+                    .isZero();
+            String id = json().get("id").asText();
+            Instant readyAt = slow.clock().now().plus(Duration.ofMinutes(10));
+            int before = slow.requestCount(Endpoint.STATUS);
+
+            // Default poll settings: no --poll-min.
+            assertThat(run(env, "wait", id, "--json")).as(err).isZero();
+
+            assertThat(json().get("status").asText()).isEqualTo("READY");
+            Duration late = Duration.between(readyAt, slow.clock().now());
+            // The CLI's own loop polled on the wall clock at a 2-minute ceiling: it saw this minutes late.
+            assertThat(late).isLessThan(Duration.ofSeconds(30));
+            // A 5 s poller would make 120 calls for a 10-minute job.
+            assertThat(slow.requestCount(Endpoint.STATUS) - before).isLessThan(40);
+        } finally {
+            slow.stop();
+        }
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.loraport.cli;
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
@@ -27,25 +26,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The training workload {@code demo} and {@code bench} share: the same small subject LoRA submitted to each
- * provider, then every job polled until it ends, with what each step took.
+ * provider, then every task followed through the library's {@code TaskWatcher} until it ends, with what each
+ * step took.
  *
  * <p>A {@link Job} is written only by its own thread while it runs and read after {@link #run} returns.
  */
-final class Lifecycle {
+final class TrainingWorkload {
 
-    private Lifecycle() {}
+    private TrainingWorkload() {}
 
     /** One provider's part of a run: its client, its simulator when embedded, and its jobs. */
     static final class Lane {
         final String id;
         final TrainingProvider provider;
         final @Nullable EmbeddedSimulator sim;
+        final TaskFollower follower;
         final List<Job> jobs = new ArrayList<>();
 
-        Lane(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim) {
+        Lane(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim, TaskFollower follower) {
             this.id = id;
             this.provider = provider;
             this.sim = sim;
+            this.follower = follower;
         }
 
         /** The service's time: simulated on an embedded simulator, the wall clock on a real service. */
@@ -100,7 +102,7 @@ final class Lifecycle {
             throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
                     + "or drop --real to run on the simulators");
         }
-        return new Lane(config.providerId().orElseThrow(), ctx.open(config), null);
+        return new Lane(config.providerId().orElseThrow(), ctx.open(config), null, TaskFollower.forContext(ctx, null));
     }
 
     /**
@@ -117,7 +119,7 @@ final class Lifecycle {
             EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
             ctx.register(sim);
             faults.accept(sim.simulator);
-            lanes.add(new Lane(id, ctx.open(sim.config()), sim));
+            lanes.add(new Lane(id, ctx.open(sim.config()), sim, TaskFollower.forContext(ctx, sim.clock)));
         }
         ctx.simulated = true;
         return lanes;
@@ -168,7 +170,7 @@ final class Lifecycle {
 
     /**
      * Runs {@code count} jobs on every lane at once, one thread per job: each submits the workload, timing its
-     * acceptance, then polls its job until it ends, spacing polls as {@code waiter} says. Running them side by
+     * acceptance, then follows its task through its lane's watcher until it ends. Running them side by
      * side keeps one job's upload out of another's time to READY. A refused or lost submission is recorded on
      * its job, never retried here (the provider's retry decorator decides that).
      *
@@ -177,7 +179,6 @@ final class Lifecycle {
     static boolean run(
             List<Lane> lanes,
             int count,
-            JobWaiter waiter,
             Duration timeout,
             BiConsumer<Lane, Job> onAccepted,
             BiConsumer<Lane, Job> onUpdate)
@@ -189,7 +190,7 @@ final class Lifecycle {
             for (int i = 1; i <= count; i++) {
                 Job job = new Job(i);
                 lane.jobs.add(job);
-                work.add(() -> follow(lane, job, request, waiter, deadline, timeout, onAccepted, onUpdate));
+                work.add(() -> follow(lane, job, request, deadline, timeout, onAccepted, onUpdate));
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(work.size(), r -> {
@@ -214,7 +215,6 @@ final class Lifecycle {
             Lane lane,
             Job job,
             TrainingRequest request,
-            JobWaiter waiter,
             long deadline,
             Duration timeout,
             BiConsumer<Lane, Job> onAccepted,
@@ -231,27 +231,22 @@ final class Lifecycle {
         job.acceptedAt = lane.now();
         onAccepted.accept(lane, job);
         try {
-            waiter.await(lane.provider, job.task.id(), job.task, deadline, timeout, t -> {
-                job.task = t;
-                if (t.status().isTerminal()) {
-                    job.toEnd = Duration.between(job.acceptedAt, lane.now());
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            lane.follower.await(lane.provider, job.task.id(), job.task, left, t -> {
+                synchronized (job) {
+                    job.task = t;
+                    if (t.status().isTerminal() && job.toEnd == null) {
+                        job.toEnd = Duration.between(job.acceptedAt, lane.now());
+                    }
                 }
                 onUpdate.accept(lane, job);
             });
             return true;
-        } catch (JobWaiter.WaitTimeoutException e) {
+        } catch (TaskFollower.WaitTimeoutException e) {
             job.error = e.getMessage();
             return false;
-        } catch (TrainingProviderException e) {
-            if (JobWaiter.isPassing(e)) {
-                // The waiter gives up on a failure that says nothing about the job only at the deadline.
-                job.error = JobWaiter.WaitTimeoutException.message(job.task, timeout) + "; last call: " + describe(e);
-                return false;
-            }
-            // The job may still be running, but this run cannot follow it and says why.
-            job.error = describe(e);
-            return true;
         } catch (RuntimeException e) {
+            // The task may still be running, but this run cannot follow it and says why.
             job.error = describe(e);
             return true;
         }
