@@ -40,10 +40,10 @@ final class BenchCommand implements Callable<Integer> {
     enum FaultProfile {
         /** No injected faults. */
         NONE("no injected faults"),
-        /** A share of status polls and image uploads fail with 5xx. */
-        FLAKY("20% of status calls fail with 503, 10% of uploads with 502"),
-        /** Every third status poll is answered 429 without Retry-After. */
-        THROTTLED("every 3rd status call is refused with 429 (no Retry-After: the client backs off)"),
+        /** A share of polls (status and list) and image uploads fail with 5xx. */
+        FLAKY("20% of status and list calls fail with 503, 10% of uploads with 502"),
+        /** Every third poll (status or list) is answered 429 without Retry-After. */
+        THROTTLED("every 3rd status and list call is refused with 429 (no Retry-After: the client backs off)"),
         /** The first create takes effect on the service but its response is lost. */
         LOST_CREATE("the first create is accepted but its response is lost (connection reset)"),
         /** All of the above at once. */
@@ -71,11 +71,14 @@ final class BenchCommand implements Callable<Integer> {
 
         void apply(SimulatorServer sim) {
             if (this == FLAKY || this == CHAOS) {
+                // The watcher refreshes several tasks from list pages, so polls are faulted on both endpoints.
                 sim.failRandomly(0.2, 7, Endpoint.STATUS, Fault.serverError(503));
+                sim.failRandomly(0.2, 13, Endpoint.LIST, Fault.serverError(503));
                 sim.failRandomly(0.1, 11, Endpoint.UPLOAD, Fault.serverError(502));
             }
             if (this == THROTTLED || this == CHAOS) {
                 sim.failEvery(3, Endpoint.STATUS, Fault.rateLimited());
+                sim.failEvery(3, Endpoint.LIST, Fault.rateLimited());
             }
             if (this == LOST_CREATE || this == CHAOS) {
                 sim.failNext(Endpoint.CREATE, Fault.acceptedButLost());

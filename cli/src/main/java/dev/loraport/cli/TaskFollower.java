@@ -4,6 +4,7 @@ import dev.loraport.PollPolicy;
 import dev.loraport.TaskId;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingTask;
+import dev.loraport.decorators.WatcherMetrics;
 import dev.loraport.simulators.VirtualClock;
 import dev.loraport.watch.TaskListener;
 import dev.loraport.watch.TaskRef;
@@ -63,7 +64,9 @@ final class TaskFollower implements AutoCloseable {
                 b.maxPollInterval(floor);
             }
         }
-        TaskFollower f = new TaskFollower(b.build(), s);
+        TaskWatcher watcher = b.build();
+        WatcherMetrics.bind(watcher, ctx.meters);
+        TaskFollower f = new TaskFollower(watcher, s);
         ctx.register(f);
         return f;
     }

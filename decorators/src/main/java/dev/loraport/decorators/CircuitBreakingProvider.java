@@ -1,5 +1,6 @@
 package dev.loraport.decorators;
 
+import dev.loraport.Operation;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TrainingProvider;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -26,11 +27,11 @@ final class CircuitBreakingProvider extends InterceptingProvider {
     }
 
     @Override
-    <T> T intercept(String operation, Supplier<T> call) {
+    <T> T intercept(Operation operation, Supplier<T> call) {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
-            throw new CircuitOpenException(providerId, operation);
+            throw new CircuitOpenException(providerId, operation.id());
         }
     }
 }

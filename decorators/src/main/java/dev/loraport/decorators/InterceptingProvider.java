@@ -2,6 +2,7 @@ package dev.loraport.decorators;
 
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
+import dev.loraport.Operation;
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.TaskId;
@@ -11,33 +12,36 @@ import dev.loraport.TrainingTask;
 import dev.loraport.spi.ForwardingTrainingProvider;
 import java.util.function.Supplier;
 
-/** Routes every remote operation through one {@link #intercept} so a decorator states its policy once. */
+/**
+ * The one base of every decorator: routes each remote operation through one {@link #intercept}, so a decorator
+ * states its policy once and a new operation cannot slip past it.
+ */
 abstract class InterceptingProvider extends ForwardingTrainingProvider {
 
     InterceptingProvider(TrainingProvider delegate) {
         super(delegate);
     }
 
-    abstract <T> T intercept(String operation, Supplier<T> call);
+    abstract <T> T intercept(Operation operation, Supplier<T> call);
 
     @Override
     public TrainingTask create(TrainingRequest request) {
-        return intercept("create", () -> delegate().create(request));
+        return intercept(Operation.CREATE, () -> delegate().create(request));
     }
 
     @Override
     public TrainingTask status(TaskId id) {
-        return intercept("status", () -> delegate().status(id));
+        return intercept(Operation.STATUS, () -> delegate().status(id));
     }
 
     @Override
     public Page<TrainingTask> list(PageRequest page) {
-        return intercept("list", () -> delegate().list(page));
+        return intercept(Operation.LIST, () -> delegate().list(page));
     }
 
     @Override
     public void cancel(TaskId id) {
-        intercept("cancel", () -> {
+        intercept(Operation.CANCEL, () -> {
             delegate().cancel(id);
             return null;
         });
@@ -45,7 +49,7 @@ abstract class InterceptingProvider extends ForwardingTrainingProvider {
 
     @Override
     public void delete(TaskId id) {
-        intercept("delete", () -> {
+        intercept(Operation.DELETE, () -> {
             delegate().delete(id);
             return null;
         });
@@ -53,6 +57,6 @@ abstract class InterceptingProvider extends ForwardingTrainingProvider {
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
-        return intercept("generate", () -> delegate().generate(request));
+        return intercept(Operation.GENERATE, () -> delegate().generate(request));
     }
 }

@@ -3,6 +3,7 @@ package dev.loraport.decorators;
 import dev.loraport.AuthenticationException;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
+import dev.loraport.Operation;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.QuotaExceededException;
 import dev.loraport.RateLimitedException;
@@ -112,12 +113,12 @@ public final class LoraportMetrics {
         return providerId;
     }
 
-    void attempt(String operation) {
-        counter(ATTEMPTS, TAG_OPERATION, operation).increment();
+    void attempt(Operation operation) {
+        counter(ATTEMPTS, TAG_OPERATION, operation.id()).increment();
     }
 
-    void retry(String operation) {
-        counter(RETRIES, TAG_OPERATION, operation).increment();
+    void retry(Operation operation) {
+        counter(RETRIES, TAG_OPERATION, operation.id()).increment();
     }
 
     void rateLimitWait() {

@@ -1,5 +1,6 @@
 package dev.loraport.decorators;
 
+import dev.loraport.Operation;
 import dev.loraport.TrainingProvider;
 import io.micrometer.core.instrument.Timer;
 import java.util.function.Supplier;
@@ -16,7 +17,7 @@ final class MeteredProvider extends InterceptingProvider {
     }
 
     @Override
-    <T> T intercept(String operation, Supplier<T> call) {
+    <T> T intercept(Operation operation, Supplier<T> call) {
         Timer.Sample sample = Timer.start(metrics.registry());
         RuntimeException failure = null;
         try {
@@ -29,10 +30,10 @@ final class MeteredProvider extends InterceptingProvider {
         }
     }
 
-    private Timer timer(String operation, @Nullable RuntimeException failure) {
+    private Timer timer(Operation operation, @Nullable RuntimeException failure) {
         return Timer.builder(LoraportMetrics.REQUESTS)
                 .tag(LoraportMetrics.TAG_PROVIDER, metrics.providerId())
-                .tag(LoraportMetrics.TAG_OPERATION, operation)
+                .tag(LoraportMetrics.TAG_OPERATION, operation.id())
                 .tag(
                         LoraportMetrics.TAG_OUTCOME,
                         LoraportMetrics.Outcome.of(failure).asTag())

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps an adapter in loraport's decorators, configured from its {@link ProviderConfig}:
  *
- * <pre>Metrics(Retry(CircuitBreaker(RateLimiter(adapter))))</pre>
+ * <pre>Metrics(CreateReconciler(ReadRetry(CircuitBreaker(RateLimiter(adapter)))))</pre>
  *
  * <p>so a retried call is timed once, every attempt passes the rate limiter, and an open breaker stops a
  * retry loop. {@link #fromConfig(ProviderConfig)} and {@link #fromEnvironment()} build this stack from
@@ -218,7 +218,10 @@ public final class ProviderStack {
             if (cfg.booleanOption("circuitbreaker.enabled", true)) {
                 p = new CircuitBreakingProvider(p, circuitBreaker(id, cfg, meters), id);
             }
-            p = new RetryingProvider(p, retry, metrics, sleeper, random);
+            Backoff backoff = new Backoff(retry, metrics, sleeper, random);
+            p = new ReadRetryingProvider(p, backoff, metrics);
+            // Above the read retry, so the listings it reads to find a possibly accepted task are retried too.
+            p = new CreateReconciler(p, backoff, metrics);
             boolean metricsOn = cfg.globalOption("metrics.enabled")
                     .map(v -> dev.loraport.internal.config.ConfigValues.parseBoolean("loraport.metrics.enabled", v))
                     .orElse(true);

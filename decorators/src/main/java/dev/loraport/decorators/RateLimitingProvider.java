@@ -1,5 +1,6 @@
 package dev.loraport.decorators;
 
+import dev.loraport.Operation;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TrainingProvider;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -24,13 +25,13 @@ final class RateLimitingProvider extends InterceptingProvider {
     }
 
     @Override
-    <T> T intercept(String operation, Supplier<T> call) {
+    <T> T intercept(Operation operation, Supplier<T> call) {
         long waitNanos = limiter.reservePermission();
         if (waitNanos < 0) {
             Duration period = limiter.getRateLimiterConfig().getLimitRefreshPeriod();
             throw new RateLimitedException(
                     metrics.providerId(),
-                    operation,
+                    operation.id(),
                     "local rate limit: no permit within "
                             + limiter.getRateLimiterConfig().getTimeoutDuration()
                             + " (loraport." + metrics.providerId() + ".ratelimit.*)",
@@ -46,7 +47,13 @@ final class RateLimitingProvider extends InterceptingProvider {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RateLimitedException(
-                        metrics.providerId(), operation, "interrupted while waiting for a permit", null, null, null, e);
+                        metrics.providerId(),
+                        operation.id(),
+                        "interrupted while waiting for a permit",
+                        null,
+                        null,
+                        null,
+                        e);
             }
         }
         return call.get();

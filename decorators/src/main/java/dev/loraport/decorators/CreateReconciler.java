@@ -2,19 +2,17 @@ package dev.loraport.decorators;
 
 import dev.loraport.CreateOutcomeUnknownException;
 import dev.loraport.MalformedResponseException;
+import dev.loraport.Operation;
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.ProviderCapabilities;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.RateLimitedException;
-import dev.loraport.TaskId;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingTask;
-import dev.loraport.spi.ForwardingTrainingProvider;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,30 +26,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries what is safe and makes create exactly-once.
- *
- * <p>Reads ({@code status}, {@code list}) are retried when the exception says {@link
- * TrainingProviderException#isRetryable()}, with exponential backoff and jitter, or the service's retry-after
- * when it sent one. {@code cancel}, {@code delete} and {@code generate} are never retried here: they change
- * state or cost money, and the adapters poll generation results themselves.
- *
- * <p>{@code create} is never resent blindly. Each create carries a client reference in the job's name. When an
- * attempt fails in a way where the service may have accepted it (unavailable, timeout, reset, unreadable
- * body), the job is looked up by that reference (or, where listings show no names, by comparing listings
- * taken before and after); the existing job is returned if found, the create is sent again only when the job
- * is provably absent, and otherwise {@link CreateOutcomeUnknownException} carries the reference. A 429 is a
- * refusal, so it is resent after the wait.
+ * Makes create exactly-once: it is never resent blindly. Each create carries a client reference in the task's
+ * name. When an attempt fails in a way where the service may have accepted it (unavailable, timeout, reset,
+ * unreadable body), the task is looked up by that reference (or, where listings show no names, by comparing
+ * listings taken before and after); the existing task is returned if found, the create is sent again only when
+ * the task is provably absent, and otherwise {@link CreateOutcomeUnknownException} carries the reference. A 429
+ * is a refusal, so it is resent after the wait. Every other operation passes through; the listings it reads go
+ * through the read retry below it.
  */
-final class RetryingProvider extends ForwardingTrainingProvider {
+final class CreateReconciler extends InterceptingProvider {
 
-    private static final Logger log = LoggerFactory.getLogger(RetryingProvider.class);
+    private static final Logger log = LoggerFactory.getLogger(CreateReconciler.class);
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int KNOWN_IDS = 10_000;
 
-    private final RetrySettings settings;
+    private final Backoff backoff;
     private final LoraportMetrics metrics;
-    private final Sleeper sleeper;
-    private final Random random;
     private final Random references = new SecureRandom();
     // Snapshot reconciliation compares listings; serialising creates keeps another create of ours out of the diff.
     private final ReentrantLock snapshotLock = new ReentrantLock();
@@ -65,112 +55,15 @@ final class RetryingProvider extends ForwardingTrainingProvider {
                 }
             });
 
-    RetryingProvider(
-            TrainingProvider delegate,
-            RetrySettings settings,
-            LoraportMetrics metrics,
-            Sleeper sleeper,
-            Random random) {
+    CreateReconciler(TrainingProvider delegate, Backoff backoff, LoraportMetrics metrics) {
         super(delegate);
-        this.settings = settings;
+        this.backoff = backoff;
         this.metrics = metrics;
-        this.sleeper = sleeper;
-        this.random = random;
     }
 
     @Override
-    public TrainingTask status(TaskId id) {
-        return retrying("status", () -> delegate().status(id));
-    }
-
-    @Override
-    public Page<TrainingTask> list(PageRequest page) {
-        return retrying("list", () -> delegate().list(page));
-    }
-
-    @Override
-    public void cancel(TaskId id) {
-        once("cancel", () -> {
-            delegate().cancel(id);
-            return null;
-        });
-    }
-
-    @Override
-    public void delete(TaskId id) {
-        once("delete", () -> {
-            delegate().delete(id);
-            return null;
-        });
-    }
-
-    @Override
-    public dev.loraport.GenerationResult generate(dev.loraport.GenerationRequest request) {
-        return once("generate", () -> delegate().generate(request));
-    }
-
-    private <T> T once(String operation, Supplier<T> call) {
-        metrics.attempt(operation);
-        log.debug("loraport {} {}: attempt 1 of 1", metrics.providerId(), operation);
+    <T> T intercept(Operation operation, Supplier<T> call) {
         return call.get();
-    }
-
-    private <T> T retrying(String operation, Supplier<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            metrics.attempt(operation);
-            log.debug(
-                    "loraport {} {}: attempt {} of {}",
-                    metrics.providerId(),
-                    operation,
-                    attempt,
-                    settings.maxAttempts());
-            try {
-                return call.get();
-            } catch (TrainingProviderException e) {
-                if (!e.isRetryable()) {
-                    throw e;
-                }
-                if (attempt >= settings.maxAttempts()) {
-                    log.warn(
-                            "loraport {} {}: giving up after {} attempts: {}",
-                            metrics.providerId(),
-                            operation,
-                            attempt,
-                            e.getMessage());
-                    throw e;
-                }
-                pause(operation, attempt, e);
-            }
-        }
-    }
-
-    private void pause(String operation, int attempt, TrainingProviderException e) {
-        metrics.retry(operation);
-        Duration wait = backoff(attempt, e);
-        log.debug(
-                "loraport {} {}: retrying in {} after {}",
-                metrics.providerId(),
-                operation,
-                wait,
-                e.getClass().getSimpleName());
-        try {
-            sleeper.sleep(wait);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw e;
-        }
-    }
-
-    Duration backoff(int attempt, TrainingProviderException e) {
-        if (e instanceof RateLimitedException r && r.retryAfter().isPresent()) {
-            Duration after = r.retryAfter().get();
-            return after.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : after;
-        }
-        double base = settings.initialBackoff().toNanos() * Math.pow(settings.multiplier(), attempt - 1);
-        double capped = Math.min(base, settings.maxBackoff().toNanos());
-        // Full jitter within ±jitter spreads retries of many clients apart.
-        double factor = 1 + settings.jitter() * (2 * random.nextDouble() - 1);
-        return Duration.ofNanos(Math.max(0, Math.round(capped * factor)));
     }
 
     @Override
@@ -212,12 +105,12 @@ final class RetryingProvider extends ForwardingTrainingProvider {
     private TrainingTask submit(
             TrainingRequest tagged, String reference, boolean byName, @Nullable Set<String> before) {
         for (int attempt = 1; ; attempt++) {
-            metrics.attempt("create");
+            metrics.attempt(Operation.CREATE);
             log.debug(
                     "loraport {} create: attempt {} of {} (client reference {})",
                     metrics.providerId(),
                     attempt,
-                    settings.maxAttempts(),
+                    backoff.settings().maxAttempts(),
                     reference);
             TrainingProviderException failure;
             try {
@@ -247,7 +140,7 @@ final class RetryingProvider extends ForwardingTrainingProvider {
                 }
                 failure = e;
             }
-            if (attempt >= settings.maxAttempts()) {
+            if (attempt >= backoff.settings().maxAttempts()) {
                 log.warn(
                         "loraport {} create: giving up after {} attempts; no job exists for client reference {}",
                         metrics.providerId(),
@@ -255,7 +148,7 @@ final class RetryingProvider extends ForwardingTrainingProvider {
                         reference);
                 throw failure;
             }
-            pause("create", attempt, failure);
+            backoff.pause(Operation.CREATE, attempt, failure);
         }
     }
 
@@ -271,10 +164,7 @@ final class RetryingProvider extends ForwardingTrainingProvider {
                 metrics.providerId(),
                 e.getClass().getSimpleName(),
                 reference);
-        try {
-            sleeper.sleep(settings.reconcileDelay());
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
+        if (!backoff.sleepBeforeReconciling()) {
             metrics.reconciliation("unknown");
             return Lookup.UNKNOWN;
         }
@@ -308,9 +198,10 @@ final class RetryingProvider extends ForwardingTrainingProvider {
     private Lookup walk(Predicate<TrainingTask> match, @Nullable Map<String, TrainingTask> seen) {
         try {
             PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-            for (int i = 0; i < settings.reconcileMaxPages(); i++) {
+            for (int i = 0; i < backoff.settings().reconcileMaxPages(); i++) {
                 PageRequest current = page;
-                Page<TrainingTask> p = retrying("list", () -> delegate().list(current));
+                // The read retry below this decorator retries the page.
+                Page<TrainingTask> p = delegate().list(current);
                 for (TrainingTask t : p.items()) {
                     if (seen != null) {
                         seen.put(t.id().value(), t);
