@@ -78,6 +78,7 @@ public final class TaskWatcher implements AutoCloseable {
     private final @Nullable ExecutorScheduler ownScheduler;
     final PollPolicy policy;
     final long floorMillis;
+    final long listFloorMillis;
     final double stallMultiple;
     private final Random random;
     final @Nullable TaskStore store;
@@ -107,6 +108,7 @@ public final class TaskWatcher implements AutoCloseable {
         }
         this.policy = b.policy.build();
         this.floorMillis = policy.minInterval().toMillis();
+        this.listFloorMillis = Math.min(floorMillis, policy.minListInterval().toMillis());
         this.stallMultiple = b.stallMultiple;
         this.random = b.random != null ? b.random : new Random();
         this.store = b.store;
@@ -366,14 +368,12 @@ public final class TaskWatcher implements AutoCloseable {
     long nextDelay(WatchedTask w, TrainingTask task, long now) {
         // One look at the poller: it refreshes by list exactly when it reports listed tasks. A task that no page
         // shows is polled by status anyway, so it is paced (and aimed) like a task polled on its own.
-        int listed = w.poller.listedTasks();
-        if (w.listHint != WatchedTask.UNKNOWN_PAGE && w.listHint >= maxListPages) {
-            listed = 0;
-        }
+        boolean unlisted = w.listHint != WatchedTask.UNKNOWN_PAGE && w.listHint >= maxListPages;
+        PollPolicy.Shared shared = w.poller.shared(unlisted);
         PollPolicy.Next next;
         synchronized (random) {
             next = policy.next(
-                    task, Instant.ofEpochMilli(now), w.ref.createdAt(), w.memory, listed, random.nextDouble());
+                    task, Instant.ofEpochMilli(now), w.ref.createdAt(), w.memory, shared, random.nextDouble());
         }
         w.memory = next.memory();
         return next.delay().toMillis();
