@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,6 +44,9 @@ public final class PollingCost {
 
     /** How long every simulated job takes: 1 minute queued, 8 training (with an ETA), 1 deploying (without). */
     static final Duration JOB = Duration.ofMinutes(10);
+
+    /** The seed of every watcher's jitter, so that a run's figures can be reproduced. */
+    static final long SEED = 1;
 
     private PollingCost() {}
 
@@ -213,6 +217,7 @@ public final class PollingCost {
         VirtualScheduler scheduler = new VirtualScheduler(clock);
         try (TaskWatcher watcher = TaskWatcher.builder()
                 .scheduler(scheduler)
+                .random(new Random(SEED))
                 .expectedDuration(fake.info().id(), expected)
                 .minPollInterval(floor)
                 .build()) {
@@ -250,6 +255,18 @@ public final class PollingCost {
      * @return the figures, with the 5 s poller's calls per job as the ratio's base
      */
     public static Result onSimulator(String providerId, int n) {
+        return onSimulator(providerId, n, SEED);
+    }
+
+    /**
+     * {@link #onSimulator(String, int)} with the watcher's jitter drawn from a given seed.
+     *
+     * @param providerId {@code novita} or {@code stablediffusionapi}
+     * @param n jobs
+     * @param seed the seed of the watcher's random source
+     * @return the figures
+     */
+    public static Result onSimulator(String providerId, int n, long seed) {
         VirtualClock clock = VirtualClock.manual();
         TaskDurations durations = simulatorDurations(providerId);
         SimulatorServer sim = providerId.equals("novita")
@@ -263,7 +280,10 @@ public final class PollingCost {
                         .config(config)
                         .sleeper(clock::advance)
                         .build();
-                TaskWatcher watcher = TaskWatcher.builder().scheduler(scheduler).build()) {
+                TaskWatcher watcher = TaskWatcher.builder()
+                        .scheduler(scheduler)
+                        .random(new Random(seed))
+                        .build()) {
             TrainingRequest request = TrainingRequest.builder()
                     .name("bench")
                     .kind(TrainingKind.SUBJECT)
