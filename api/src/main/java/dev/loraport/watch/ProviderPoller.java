@@ -50,7 +50,6 @@ final class ProviderPoller {
     private boolean listUnsupported;
     private long notBefore;
     private long lastListAt = Long.MIN_VALUE / 2;
-    private @Nullable Duration tail;
 
     // Touched only by the polling thread.
     private int listErrors;
@@ -268,6 +267,7 @@ final class ProviderPoller {
      * group does not refresh by list, or for a task no page shows) and the tail learned from its finished tasks.
      */
     synchronized PollPolicy.Shared shared(boolean unlisted) {
+        Duration tail = watcher.tails.get(providerId);
         if (unlisted || !batchable()) {
             return tail == null ? PollPolicy.Shared.alone() : new PollPolicy.Shared(0, 0, tail);
         }
@@ -276,9 +276,13 @@ final class ProviderPoller {
     }
 
     /** Learns from a task that just ended, so that the next ones of this provider are aimed better. */
-    synchronized void learn(PollPolicy.Memory memory, long lastRunning, long seenEnded) {
-        tail = watcher.policy.learnTail(
-                tail, memory, Instant.ofEpochMilli(lastRunning), Instant.ofEpochMilli(seenEnded));
+    void learn(PollPolicy.Memory memory, long lastRunning, long seenEnded) {
+        // Kept by the watcher, not the group: a group is dropped whenever it has no job left, and a provider's
+        // jobs often come one after another.
+        watcher.tails.compute(
+                providerId,
+                (id, tail) -> watcher.policy.learnTail(
+                        tail, memory, Instant.ofEpochMilli(lastRunning), Instant.ofEpochMilli(seenEnded)));
     }
 
     private boolean pollStatus(WatchedTask w) {

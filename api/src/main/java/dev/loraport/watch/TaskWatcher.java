@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,6 +88,10 @@ public final class TaskWatcher implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<TrainingProvider, ProviderPoller> groups = new IdentityHashMap<>();
+
+    /** The tail learned per provider id (see {@link PollPolicy#learnTail}); a few entries, one per provider. */
+    final Map<String, Duration> tails = new ConcurrentHashMap<>();
+
     private boolean closed;
 
     final AtomicInteger watched = new AtomicInteger();
