@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * Polling cost on a virtual clock: N jobs of Novita-like duration (10 minutes), submitted as one batch, followed by the {@link TaskWatcher}
@@ -93,13 +94,17 @@ public final class PollingCost {
                 System.out.println(fixed(n, listing, Duration.ofMillis(500), "Novita SDK 0.5 s"));
             }
         }
+        // One job alone, then each count up to 1,000: every poll is an HTTP call, so 10,000 jobs take minutes.
+        int[] simulated = IntStream.concat(
+                        IntStream.of(1), Arrays.stream(counts).filter(c -> c > 1 && c <= 1_000))
+                .toArray();
         for (String provider : new String[] {"novita", "stablediffusionapi"}) {
-            int m = Math.min(counts[counts.length - 1], 1_000);
-            Result r = onSimulator(provider, m);
             Duration job = simulatorDurations(provider).total();
-            System.out.println(r
-                    + String.format(
-                            Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
+            for (int m : simulated) {
+                System.out.println(onSimulator(provider, m)
+                        + String.format(
+                                Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
+            }
         }
         // How the figures move when the estimates are wrong, and with a lower floor.
         int n = counts[counts.length - 1];
