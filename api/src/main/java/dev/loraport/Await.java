@@ -37,7 +37,7 @@ final class Await {
                         Instant.now(),
                         since,
                         memory,
-                        0,
+                        PollPolicy.Shared.alone(),
                         ThreadLocalRandom.current().nextDouble());
                 memory = next.memory();
                 waitMillis = next.delay().toMillis();

@@ -2,6 +2,7 @@ package dev.loraport.watch;
 
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
+import dev.loraport.PollPolicy;
 import dev.loraport.ProviderInfo;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TaskId;
@@ -10,6 +11,7 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingTask;
 import dev.loraport.UnsupportedCapabilityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -47,6 +49,7 @@ final class ProviderPoller {
     private boolean closed;
     private boolean listUnsupported;
     private long notBefore;
+    private long lastListAt = Long.MIN_VALUE / 2;
 
     // Touched only by the polling thread.
     private int listErrors;
@@ -157,6 +160,11 @@ final class ProviderPoller {
             return;
         }
         long at = Math.max(queue.first().nextPollAt, notBefore);
+        if (batchable()) {
+            // However many tasks aim at their ends, the provider is read at most once per list floor; a task due
+            // in between is refreshed by the next read.
+            at = Math.max(at, lastListAt + watcher.listFloorMillis);
+        }
         if (timer != null && timerAt <= at) {
             return;
         }
@@ -177,16 +185,18 @@ final class ProviderPoller {
             }
             running = true;
             now = watcher.nowMillis();
-            if (now >= notBefore) {
+            boolean listPaused = batchable() && now < lastListAt + watcher.listFloorMillis;
+            if (now >= notBefore && !listPaused) {
                 while (!queue.isEmpty() && queue.first().nextPollAt <= now) {
                     WatchedTask w = queue.pollFirst();
                     w.queued = false;
                     due.add(w);
                 }
                 if (!due.isEmpty() && batchable()) {
-                    // Jobs due within the floor may ride along on the same list pages instead of costing a
-                    // listing of their own a moment later; they are not polled by status now.
-                    long horizon = TaskWatcher.saturatedAdd(now, watcher.floorMillis);
+                    // Jobs due before the next read may come ride along on the same list pages instead of costing
+                    // a listing of their own a moment later; they are not polled by status now. Those due later are
+                    // not counted: with reads a list floor apart, refreshing them now would not save their read.
+                    long horizon = TaskWatcher.saturatedAdd(now, watcher.listFloorMillis);
                     for (WatchedTask w : queue) {
                         if (w.nextPollAt > horizon) {
                             break;
@@ -252,9 +262,27 @@ final class ProviderPoller {
         return listable && !listUnsupported && watcher.maxListPages > 0 && size >= 2;
     }
 
-    /** How many tasks share the list page reads: the group's size when it refreshes by list, else 0. */
-    synchronized int listedTasks() {
-        return batchable() ? size : 0;
+    /**
+     * What the poll policy needs to know about the group: how many tasks share the list reads (none when the
+     * group does not refresh by list, or for a task no page shows) and the tail learned from its finished tasks.
+     */
+    synchronized PollPolicy.Shared shared(boolean unlisted) {
+        Duration tail = watcher.tails.get(providerId);
+        if (unlisted || !batchable()) {
+            return tail == null ? PollPolicy.Shared.alone() : new PollPolicy.Shared(0, 0, tail);
+        }
+        int pages = Math.min(watcher.maxListPages, (size + watcher.listPageSize - 1) / watcher.listPageSize);
+        return new PollPolicy.Shared(size, Math.max(1, pages), tail);
+    }
+
+    /** Learns from a task that just ended, so that the next ones of this provider are aimed better. */
+    void learn(PollPolicy.Memory memory, long lastRunning, long seenEnded) {
+        // Kept by the watcher, not the group: a group is dropped whenever it has no job left, and a provider's
+        // jobs often come one after another.
+        watcher.tails.compute(
+                providerId,
+                (id, tail) -> watcher.policy.learnTail(
+                        tail, memory, Instant.ofEpochMilli(lastRunning), Instant.ofEpochMilli(seenEnded)));
     }
 
     private boolean pollStatus(WatchedTask w) {
@@ -329,6 +357,9 @@ final class ProviderPoller {
         try {
             do {
                 watcher.listCalls.increment();
+                synchronized (this) {
+                    lastListAt = watcher.nowMillis();
+                }
                 Page<TrainingTask> page = provider.list(
                         cursor == null
                                 ? PageRequest.first(watcher.listPageSize)

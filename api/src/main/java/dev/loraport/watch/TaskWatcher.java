@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +79,7 @@ public final class TaskWatcher implements AutoCloseable {
     private final @Nullable ExecutorScheduler ownScheduler;
     final PollPolicy policy;
     final long floorMillis;
+    final long listFloorMillis;
     final double stallMultiple;
     private final Random random;
     final @Nullable TaskStore store;
@@ -86,6 +88,10 @@ public final class TaskWatcher implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<TrainingProvider, ProviderPoller> groups = new IdentityHashMap<>();
+
+    /** The tail learned per provider id (see {@link PollPolicy#learnTail}); a few entries, one per provider. */
+    final Map<String, Duration> tails = new ConcurrentHashMap<>();
+
     private boolean closed;
 
     final AtomicInteger watched = new AtomicInteger();
@@ -107,6 +113,7 @@ public final class TaskWatcher implements AutoCloseable {
         }
         this.policy = b.policy.build();
         this.floorMillis = policy.minInterval().toMillis();
+        this.listFloorMillis = Math.min(floorMillis, policy.minListInterval().toMillis());
         this.stallMultiple = b.stallMultiple;
         this.random = b.random != null ? b.random : new Random();
         this.store = b.store;
@@ -366,14 +373,12 @@ public final class TaskWatcher implements AutoCloseable {
     long nextDelay(WatchedTask w, TrainingTask task, long now) {
         // One look at the poller: it refreshes by list exactly when it reports listed tasks. A task that no page
         // shows is polled by status anyway, so it is paced (and aimed) like a task polled on its own.
-        int listed = w.poller.listedTasks();
-        if (w.listHint != WatchedTask.UNKNOWN_PAGE && w.listHint >= maxListPages) {
-            listed = 0;
-        }
+        boolean unlisted = w.listHint != WatchedTask.UNKNOWN_PAGE && w.listHint >= maxListPages;
+        PollPolicy.Shared shared = w.poller.shared(unlisted);
         PollPolicy.Next next;
         synchronized (random) {
             next = policy.next(
-                    task, Instant.ofEpochMilli(now), w.ref.createdAt(), w.memory, listed, random.nextDouble());
+                    task, Instant.ofEpochMilli(now), w.ref.createdAt(), w.memory, shared, random.nextDouble());
         }
         w.memory = next.memory();
         return next.delay().toMillis();

@@ -36,6 +36,7 @@ final class WatchedTask implements WatchHandle {
     private @Nullable TrainingStatus reportedStatus;
     private int reportedProgress = -1;
     private long lastMovedAt;
+    private long lastRunningAt;
     private boolean stallReported;
     private int errors;
 
@@ -120,12 +121,14 @@ final class WatchedTask implements WatchHandle {
             }
         }
         if (status.isTerminal()) {
+            poller.learn(memory, lastRunningAt, now);
             deliver(() -> listener.onTerminal(task), "onTerminal");
             watcher.completed.increment();
             end();
             future.complete(task);
             return;
         }
+        lastRunningAt = now;
         if (moved) {
             lastMovedAt = now;
             stallReported = false;

@@ -46,6 +46,8 @@ final class ScriptedProvider implements TrainingProvider {
     private @Nullable List<TaskId> visible;
     int statusCalls;
     int listCalls;
+    /** When each read of the first list page came, that is when each refresh by list began. */
+    final List<Instant> firstPageReads = new ArrayList<>();
 
     ScriptedProvider(String id, ManualScheduler clock, boolean listIncludesStatus) {
         this.id = id;
@@ -144,6 +146,9 @@ final class ScriptedProvider implements TrainingProvider {
     @Override
     public synchronized Page<TrainingTask> list(PageRequest page) {
         listCalls++;
+        if (page.cursor() == null) {
+            firstPageReads.add(clock.now());
+        }
         RuntimeException fault = listFaults.poll();
         if (fault != null) {
             throw fault;

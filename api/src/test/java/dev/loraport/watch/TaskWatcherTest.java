@@ -756,6 +756,65 @@ class TaskWatcherTest {
     }
 
     @Test
+    void aListingProviderIsReadAtMostOncePerListFloorYetEveryTaskIsSeenWithin2sOfItsEnd() {
+        ScriptedProvider provider = new ScriptedProvider("lister", clock, true);
+        int jobs = 200;
+        Duration job = Duration.ofMinutes(10);
+        Instant[] ends = new Instant[jobs];
+        Duration[] late = new Duration[jobs];
+        for (int i = 0; i < jobs; i++) {
+            // Ends spread over 5 s: each job aims its own read at its end.
+            ends[i] = clock.now().plus(job);
+            TaskId id = provider.linearJob("job-" + i, job, true);
+            int index = i;
+            watcher.watch(provider, id)
+                    .result()
+                    .thenRun(() -> late[index] = Duration.between(ends[index], clock.now()));
+            clock.advance(Duration.ofMillis(25));
+        }
+
+        clock.advance(Duration.ofMinutes(20));
+
+        assertThat(late).allSatisfy(d -> assertThat(d).isNotNull().isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        for (int i = 1; i < provider.firstPageReads.size(); i++) {
+            assertThat(Duration.between(provider.firstPageReads.get(i - 1), provider.firstPageReads.get(i)))
+                    .isGreaterThanOrEqualTo(PollPolicy.DEFAULT_MIN_LIST_INTERVAL);
+        }
+        // Two pages per refresh; a 5 s poller would spend about 120 status calls on each job.
+        assertThat((double) (provider.listCalls + provider.statusCalls) / jobs).isLessThan(2);
+    }
+
+    @Test
+    void aTailLearnedFromTheFirstJobsOfAProviderAimsItsNextJobsAtTheirEnd() {
+        ScriptedProvider provider = new ScriptedProvider("novita-like", clock, false);
+        Duration end = Duration.ofMinutes(10);
+        // Like Novita: the ETA counts down to the end of training at 9:00, then a minute of deployment without one.
+        List<Duration> late = new ArrayList<>();
+        List<Integer> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int before = provider.statusCalls;
+            TaskId id = provider.job("job-" + i, elapsed -> {
+                if (elapsed.compareTo(end) >= 0) {
+                    return snap(TrainingStatus.READY, 100);
+                }
+                Duration trained = Duration.ofMinutes(9);
+                if (elapsed.compareTo(trained) < 0) {
+                    return new ScriptedProvider.Snapshot(TrainingStatus.TRAINING, null, trained.minus(elapsed));
+                }
+                return snap(TrainingStatus.DEPLOYING, null);
+            });
+            late.add(seenAfterEnd(provider, id, end));
+            calls.add(provider.statusCalls - before);
+        }
+
+        // Nothing learned yet: the minute is searched from a sixteenth of the 9 minutes the ETA covered.
+        assertThat(late.get(0)).isLessThanOrEqualTo(Duration.ofSeconds(40));
+        // Then the tail is known: the last job is seen within two seconds, and none costs more than the first.
+        assertThat(late.get(3)).isLessThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(calls).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(16));
+    }
+
+    @Test
     void watcherAwaitRunsOnVirtualTime() throws Exception {
         ManualScheduler clock = new ManualScheduler();
         ScriptedProvider provider = new ScriptedProvider("fake", clock, false);

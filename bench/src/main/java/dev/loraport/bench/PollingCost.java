@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * Polling cost on a virtual clock: N jobs of Novita-like duration (10 minutes), submitted as one batch, followed by the {@link TaskWatcher}
@@ -43,6 +45,9 @@ public final class PollingCost {
 
     /** How long every simulated job takes: 1 minute queued, 8 training (with an ETA), 1 deploying (without). */
     static final Duration JOB = Duration.ofMinutes(10);
+
+    /** The seed of every watcher's jitter, so that a run's figures can be reproduced. */
+    static final long SEED = 1;
 
     private PollingCost() {}
 
@@ -89,13 +94,17 @@ public final class PollingCost {
                 System.out.println(fixed(n, listing, Duration.ofMillis(500), "Novita SDK 0.5 s"));
             }
         }
+        // One job alone, then each count up to 1,000: every poll is an HTTP call, so 10,000 jobs take minutes.
+        int[] simulated = IntStream.concat(
+                        IntStream.of(1), Arrays.stream(counts).filter(c -> c > 1 && c <= 1_000))
+                .toArray();
         for (String provider : new String[] {"novita", "stablediffusionapi"}) {
-            int m = Math.min(counts[counts.length - 1], 1_000);
-            Result r = onSimulator(provider, m);
             Duration job = simulatorDurations(provider).total();
-            System.out.println(r
-                    + String.format(
-                            Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
+            for (int m : simulated) {
+                System.out.println(onSimulator(provider, m)
+                        + String.format(
+                                Locale.ROOT, "  (a 5 s poller: %d calls/job)", fixedCalls(job, Duration.ofSeconds(5))));
+            }
         }
         // How the figures move when the estimates are wrong, and with a lower floor.
         int n = counts[counts.length - 1];
@@ -213,6 +222,7 @@ public final class PollingCost {
         VirtualScheduler scheduler = new VirtualScheduler(clock);
         try (TaskWatcher watcher = TaskWatcher.builder()
                 .scheduler(scheduler)
+                .random(new Random(SEED))
                 .expectedDuration(fake.info().id(), expected)
                 .minPollInterval(floor)
                 .build()) {
@@ -250,6 +260,18 @@ public final class PollingCost {
      * @return the figures, with the 5 s poller's calls per job as the ratio's base
      */
     public static Result onSimulator(String providerId, int n) {
+        return onSimulator(providerId, n, SEED);
+    }
+
+    /**
+     * {@link #onSimulator(String, int)} with the watcher's jitter drawn from a given seed.
+     *
+     * @param providerId {@code novita} or {@code stablediffusionapi}
+     * @param n jobs
+     * @param seed the seed of the watcher's random source
+     * @return the figures
+     */
+    public static Result onSimulator(String providerId, int n, long seed) {
         VirtualClock clock = VirtualClock.manual();
         TaskDurations durations = simulatorDurations(providerId);
         SimulatorServer sim = providerId.equals("novita")
@@ -263,7 +285,10 @@ public final class PollingCost {
                         .config(config)
                         .sleeper(clock::advance)
                         .build();
-                TaskWatcher watcher = TaskWatcher.builder().scheduler(scheduler).build()) {
+                TaskWatcher watcher = TaskWatcher.builder()
+                        .scheduler(scheduler)
+                        .random(new Random(seed))
+                        .build()) {
             TrainingRequest request = TrainingRequest.builder()
                     .name("bench")
                     .kind(TrainingKind.SUBJECT)
