@@ -47,18 +47,24 @@ public record Page<T>(List<T> items, @Nullable String nextCursor) {
     }
 
     /**
-     * Every task of the account, page by page. Lazy: a page is fetched only when the stream reaches it, and
-     * only one page is held at a time.
+     * The most pages {@link #streamAll(TrainingProvider, int)} reads before it stops: a million tasks at 100 per
+     * page, far beyond any real account, and a bound on a service that hands out new cursors forever.
+     */
+    public static final int DEFAULT_MAX_PAGES = 10_000;
+
+    /**
+     * Every task of the account, page by page, at most {@value #DEFAULT_MAX_PAGES} pages. Lazy: a page is fetched
+     * only when the stream reaches it, and only one page is held at a time.
      *
      * @param provider the provider
      * @param pageSize items per page, 1 to {@value PageRequest#MAX_LIMIT}
      * @return a sequential stream of tasks
      * @throws MalformedResponseException (while streaming) when the service returns a cursor it returned
-     *     before, which would loop forever
+     *     before, which would loop forever, or more pages than the cap
      */
     public static Stream<TrainingTask> streamAll(TrainingProvider provider, int pageSize) {
         Objects.requireNonNull(provider, "provider == null");
-        return streamAll(provider.info().id(), provider::list, pageSize);
+        return streamAll(provider.info().id(), provider::list, pageSize, DEFAULT_MAX_PAGES);
     }
 
     /**
@@ -67,12 +73,19 @@ public record Page<T>(List<T> items, @Nullable String nextCursor) {
      * @param providerId the provider id, for error messages
      * @param fetch fetches one page
      * @param pageSize items per page, 1 to {@value PageRequest#MAX_LIMIT}
+     * @param maxPages the most pages to read, 1 or more
      * @param <T> the item type
      * @return a sequential stream of items
+     * @throws MalformedResponseException (while streaming) on a repeated cursor, or when a page past
+     *     {@code maxPages} would be needed
      */
-    public static <T> Stream<T> streamAll(String providerId, Function<PageRequest, Page<T>> fetch, int pageSize) {
+    public static <T> Stream<T> streamAll(
+            String providerId, Function<PageRequest, Page<T>> fetch, int pageSize, int maxPages) {
         Objects.requireNonNull(providerId, "providerId == null");
         Objects.requireNonNull(fetch, "fetch == null");
+        if (maxPages < 1) {
+            throw new IllegalArgumentException("maxPages: " + maxPages + " is out of range; allowed 1 or more");
+        }
         PageRequest first = PageRequest.first(pageSize);
         Iterator<T> it = new Iterator<>() {
             // Only cursors are remembered, never items, so memory grows with pages, not tasks.
@@ -88,6 +101,15 @@ public record Page<T>(List<T> items, @Nullable String nextCursor) {
                     String cursor = page.nextCursor();
                     if (cursor == null) {
                         next = null;
+                    } else if (seen.size() + 1 >= maxPages) {
+                        throw new MalformedResponseException(
+                                providerId,
+                                "list",
+                                "the listing goes on past " + maxPages
+                                        + " pages; stopping (the service may be handing out new cursors forever)",
+                                null,
+                                null,
+                                null);
                     } else if (!seen.add(cursor)) {
                         throw new MalformedResponseException(
                                 providerId,

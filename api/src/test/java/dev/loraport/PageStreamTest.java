@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PageStreamTest {
@@ -28,7 +29,8 @@ class PageStreamTest {
                 "c1", new Page<>(List.of("c", "d"), "c2"),
                 "c2", new Page<>(List.of("e"), "")));
 
-        assertThat(Page.streamAll("p", fetch, 2).collect(Collectors.toList())).containsExactly("a", "b", "c", "d", "e");
+        assertThat(Page.streamAll("p", fetch, 2, Page.DEFAULT_MAX_PAGES).collect(Collectors.toList()))
+                .containsExactly("a", "b", "c", "d", "e");
         assertThat(requests)
                 .containsExactly(PageRequest.first(2), PageRequest.after("c1", 2), PageRequest.after("c2", 2));
     }
@@ -39,7 +41,9 @@ class PageStreamTest {
                 "", new Page<>(List.of("a", "b"), "c1"),
                 "c1", new Page<>(List.of("c"), null)));
 
-        assertThat(Page.streamAll("p", fetch, 2).limit(2).collect(Collectors.toList()))
+        assertThat(Page.streamAll("p", fetch, 2, Page.DEFAULT_MAX_PAGES)
+                        .limit(2)
+                        .collect(Collectors.toList()))
                 .containsExactly("a", "b");
         assertThat(requests).hasSize(1);
     }
@@ -50,7 +54,8 @@ class PageStreamTest {
                 "", new Page<>(List.<String>of(), "c1"),
                 "c1", new Page<>(List.of("x"), null)));
 
-        assertThat(Page.streamAll("p", fetch, 10).collect(Collectors.toList())).containsExactly("x");
+        assertThat(Page.streamAll("p", fetch, 10, Page.DEFAULT_MAX_PAGES).collect(Collectors.toList()))
+                .containsExactly("x");
     }
 
     @Test
@@ -60,10 +65,26 @@ class PageStreamTest {
                 "c1", new Page<>(List.of("b"), "c2"),
                 "c2", new Page<>(List.of("c"), "c1")));
 
-        assertThatThrownBy(() -> Page.streamAll("novita", fetch, 1).count())
+        assertThatThrownBy(() -> Page.streamAll("novita", fetch, 1, Page.DEFAULT_MAX_PAGES)
+                        .count())
                 .isInstanceOf(MalformedResponseException.class)
                 .hasMessageContaining("novita list")
                 .hasMessageContaining("cursor 'c1' twice");
         assertThat(requests).hasSize(3);
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aServiceHandingOutNewCursorsForeverIsStoppedAtTheCap() {
+        int[] calls = {0};
+        Function<PageRequest, Page<String>> endless = r -> {
+            calls[0]++;
+            return new Page<>(List.of("x" + calls[0]), "cursor-" + calls[0]);
+        };
+
+        assertThatThrownBy(() -> Page.streamAll("novita", endless, 1, 50).count())
+                .isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("past 50 pages");
+        assertThat(calls[0]).isEqualTo(50);
     }
 }

@@ -65,10 +65,39 @@ final class FileTaskStore implements TaskStore {
     private Map<String, TaskRef> loaded() {
         Map<String, TaskRef> current = refs;
         if (current == null) {
-            current = read();
+            try {
+                current = read();
+            } catch (CorruptStoreException e) {
+                // Refusing every save would record each new task nowhere; keep the bad file for a person instead.
+                current = new LinkedHashMap<>();
+                setAside(e);
+            }
             refs = current;
         }
         return current;
+    }
+
+    private void setAside(CorruptStoreException e) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        try {
+            Files.move(file, aside);
+            log.error(
+                    "loraport: {}; moved it to {} and recording new tasks in a fresh store. Tasks recorded only in "
+                            + "the old file are not resumed: repair it and load it with TaskStore.file(path).load()",
+                    e.getCause().getMessage().replace("; the file was left untouched", ""),
+                    aside);
+        } catch (IOException io) {
+            log.error("loraport: {}; it cannot be moved aside ({}), so the next save replaces it", e.getMessage(), io);
+        }
+    }
+
+    /** The file is not a store this version wrote; reading it again will not help. */
+    private static final class CorruptStoreException extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptStoreException(IOException cause) {
+            super(cause);
+        }
     }
 
     private Map<String, TaskRef> read() {
@@ -88,7 +117,16 @@ final class FileTaskStore implements TaskStore {
         } catch (IOException e) {
             throw new UncheckedIOException("task store " + file + " cannot be read", e);
         }
-        String[] lines = text.split("\n", -1);
+        if (text.startsWith("\uFEFF")) {
+            // A byte-order mark, as some editors write, is not corruption.
+            text = text.substring(1);
+        }
+        if (text.isEmpty()) {
+            // A 0-byte file: created, never written (a crash before the first save, or `touch`).
+            return new LinkedHashMap<>();
+        }
+        // CRLF line ends, as a Windows editor leaves them, are not corruption either.
+        String[] lines = text.replace("\r\n", "\n").split("\n", -1);
         if (!lines[0].equals(HEADER)) {
             throw corrupt("line 1 is not the header '" + HEADER + "'", null);
         }
@@ -113,8 +151,8 @@ final class FileTaskStore implements TaskStore {
         return out;
     }
 
-    private UncheckedIOException corrupt(String what, @Nullable Throwable cause) {
-        return new UncheckedIOException(new IOException(
+    private CorruptStoreException corrupt(String what, @Nullable Throwable cause) {
+        return new CorruptStoreException(new IOException(
                 "task store " + file + " is corrupt: " + what + "; the file was left untouched", cause));
     }
 

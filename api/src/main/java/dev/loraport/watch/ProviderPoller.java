@@ -429,7 +429,7 @@ final class ProviderPoller {
         listErrors++;
         long wait = watcher.backoff(listErrors);
         if (e instanceof RateLimitedException rl) {
-            long asked = rl.retryAfter().map(Duration::toMillis).orElse(wait);
+            long asked = watcher.serviceWait(rl.retryAfter(), wait);
             wait = Math.max(wait, asked);
             pauseUntil(TaskWatcher.saturatedAdd(now, asked));
         }

@@ -384,6 +384,18 @@ public final class TaskWatcher implements AutoCloseable {
         return next.delay().toMillis();
     }
 
+    /**
+     * A wait the service asked for, in millis: clamped to [0, the policy's ceiling], so that one answer with
+     * {@code Retry-After: 1000000000} (or a negative one) cannot stop, or hammer, every watch of a provider.
+     */
+    long serviceWait(java.util.Optional<Duration> asked, long fallback) {
+        long ceiling = policy.maxInterval().toMillis();
+        long millis = asked.map(
+                        d -> d.isNegative() ? 0L : (d.getSeconds() > ceiling / 1000 + 1 ? ceiling : d.toMillis()))
+                .orElse(fallback);
+        return Math.max(0, Math.min(ceiling, millis));
+    }
+
     /** The delay after {@code errors} consecutive failed polls. */
     long backoff(int errors) {
         double u;

@@ -6,7 +6,6 @@ import dev.loraport.RateLimitedException;
 import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -164,10 +163,7 @@ final class WatchedTask implements WatchHandle {
         long wait = watcher.backoff(errors);
         boolean limited = error instanceof RateLimitedException;
         if (limited) {
-            long asked = ((RateLimitedException) error)
-                    .retryAfter()
-                    .map(Duration::toMillis)
-                    .orElse(wait);
+            long asked = watcher.serviceWait(((RateLimitedException) error).retryAfter(), wait);
             wait = Math.max(wait, asked);
             poller.pauseUntil(TaskWatcher.saturatedAdd(now, asked));
         }
@@ -197,17 +193,20 @@ final class WatchedTask implements WatchHandle {
             return;
         }
         poller.watcher.failed.increment();
-        end();
+        // The task runs on at the service: its ref stays in the store, so resume() picks it up.
+        poller.detach(this);
         future.completeExceptionally(TaskWatcher.timeout(ref, Instant.ofEpochMilli(deadline), latest));
     }
 
     void fail(RuntimeException error) {
         poller.watcher.failed.increment();
-        end();
+        // One bad answer (a 401, an odd progress line) says nothing about the task itself, which may run on and
+        // bill: the ref stays in the store, so resume() picks it up. Only a terminal status or cancel() forgets.
+        poller.detach(this);
         future.completeExceptionally(error);
     }
 
-    /** Stops polling and forgets the job in the store, before the future completes. */
+    /** Stops polling and forgets the task in the store (it is terminal), before the future completes. */
     private void end() {
         if (poller.detach(this)) {
             forget();

@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +70,8 @@ class TaskStoreTest {
     }
 
     @Test
-    void aTruncatedStoreIsReportedAndLeftUntouched() throws Exception {
+    @Tag("issue-14")
+    void aTruncatedStoreIsReportedThenKeptAsideWhileNewTasksAreRecorded() throws Exception {
         Path file = dir.resolve("jobs.txt");
         TaskStore.file(file).save(A);
         TaskStore.file(file).save(B);
@@ -79,8 +84,36 @@ class TaskStoreTest {
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("jobs.txt")
                 .hasMessageContaining("truncated");
-        assertThatThrownBy(() -> reopened.save(A)).isInstanceOf(UncheckedIOException.class);
-        assertThat(Files.readString(file)).isEqualTo(truncated);
+        assertThat(Files.readString(file))
+                .as("load reports, it does not repair")
+                .isEqualTo(truncated);
+
+        // Every later watch() saves: refusing them all would record each new task nowhere.
+        reopened.save(A);
+
+        assertThat(TaskStore.file(file).load()).containsExactly(A);
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("jobs.txt.corrupt-"))
+                    .collect(Collectors.toList());
+            assertThat(aside).hasSize(1);
+            assertThat(Files.readString(aside.get(0))).isEqualTo(truncated);
+        }
+    }
+
+    @Test
+    @Tag("issue-14")
+    void anEmptyFileACrlfFileAndAByteOrderMarkAreNotCorruption() throws Exception {
+        Path empty = dir.resolve("empty.txt");
+        Files.write(empty, new byte[0]);
+        assertThat(TaskStore.file(empty).load()).isEmpty();
+
+        Path crlf = dir.resolve("crlf.txt");
+        Files.writeString(crlf, FileTaskStore.HEADER + "\r\n" + A + "\r\n" + FileTaskStore.TRAILER + "1\r\n");
+        assertThat(TaskStore.file(crlf).load()).containsExactly(A);
+
+        Path bom = dir.resolve("bom.txt");
+        Files.writeString(bom, "\uFEFF" + FileTaskStore.HEADER + "\n" + A + "\n" + FileTaskStore.TRAILER + "1\n");
+        assertThat(TaskStore.file(bom).load()).containsExactly(A);
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -141,6 +142,42 @@ class TaskWatcherTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aPollErrorEndsTheHandleButNeverForgetsTheTask() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        provider.failNextStatus(
+                new dev.loraport.AuthenticationException("fake", "status", "HTTP 401", 401, null, null));
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.runDue();
+
+        assertThatThrownBy(() -> handle.result().join())
+                .cause()
+                .isInstanceOf(dev.loraport.AuthenticationException.class);
+        // The task runs on at the service (and bills): a restart must find it again.
+        assertThat(store.load()).containsExactly(handle.ref());
+    }
+
+    @Test
+    @Tag("issue-14")
+    void anAbsurdRetryAfterIsCappedAndTimeoutsStillFire() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        provider.failNextStatus(new RateLimitedException(
+                "fake", "status", "slow down", 429, null, Duration.ofSeconds(1_000_000_000L), null));
+
+        WatchHandle handle = watcher.watch(provider, id);
+        clock.advance(Duration.ofMinutes(30));
+
+        // Capped at the 5-minute ceiling, not decades: the task is seen READY.
+        assertThat(handle.result()).isCompleted();
+        assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+        List<Instant> calls = provider.statusCallTimes(id);
+        assertThat(Duration.between(calls.get(0), calls.get(1))).isLessThanOrEqualTo(Duration.ofMinutes(6));
     }
 
     @Test

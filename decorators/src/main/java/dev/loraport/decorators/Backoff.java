@@ -47,9 +47,12 @@ final class Backoff {
         }
     }
 
-    /** The service's retry-after (capped) when it sent one, else exponential backoff with jitter. */
+    /** The service's retry-after (capped) when it sent a usable one, else exponential backoff with jitter. */
     Duration wait(int attempt, TrainingProviderException e) {
-        if (e instanceof RateLimitedException r && r.retryAfter().isPresent()) {
+        // A negative retry-after (seen in ModelsLab bodies) means nothing usable: back off as if none was sent.
+        if (e instanceof RateLimitedException r
+                && r.retryAfter().isPresent()
+                && !r.retryAfter().get().isNegative()) {
             Duration after = r.retryAfter().get();
             return after.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : after;
         }
