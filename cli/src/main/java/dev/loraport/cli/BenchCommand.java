@@ -1,7 +1,7 @@
 package dev.loraport.cli;
 
-import dev.loraport.cli.TrainingWorkload.Job;
 import dev.loraport.cli.TrainingWorkload.Lane;
+import dev.loraport.cli.TrainingWorkload.TaskRun;
 import dev.loraport.simulators.Endpoint;
 import dev.loraport.simulators.Fault;
 import dev.loraport.simulators.SimulatorServer;
@@ -194,13 +194,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!ended) {
             return ExitCodes.UNAVAILABLE;
         }
-        boolean allReady = lanes.stream().allMatch(l -> l.jobs.stream().allMatch(Job::ready));
+        boolean allReady = lanes.stream().allMatch(l -> l.runs.stream().allMatch(TaskRun::ready));
         return allReady ? ExitCodes.OK : ExitCodes.JOB_FAILED;
     }
 
     private static Map<String, Object> summary(CliContext ctx, Lane lane) {
-        List<Job> accepted = lane.jobs.stream().filter(j -> j.task != null).toList();
-        List<Job> ready = lane.jobs.stream().filter(Job::ready).toList();
+        List<TaskRun> accepted = lane.runs.stream().filter(j -> j.task != null).toList();
+        List<TaskRun> ready = lane.runs.stream().filter(TaskRun::ready).toList();
         long[] acceptMs =
                 accepted.stream().mapToLong(j -> j.acceptMillis).sorted().toArray();
         long[] readyS = ready.stream()
@@ -211,10 +211,10 @@ final class BenchCommand implements Callable<Integer> {
         long calls = TrainingWorkload.apiCalls(ctx, lane);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("provider", lane.id);
-        m.put("jobs", lane.jobs.size());
+        m.put("jobs", lane.runs.size());
         m.put("accepted", accepted.size());
         m.put("ready", ready.size());
-        m.put("failed", lane.jobs.size() - ready.size());
+        m.put("failed", lane.runs.size() - ready.size());
         // Trainings the service holds beyond those the caller was told about: each one is billed twice.
         m.put("duplicateTrainings", lane.sim == null ? null : lane.sim.simulator.jobsCreated() - accepted.size());
         m.put("acceptMillisP50", percentile(acceptMs, 50));
@@ -223,7 +223,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("readySecondsMax", readyS.length == 0 ? null : readyS[readyS.length - 1]);
         m.put("clock", lane.sim == null ? "wall" : "simulated");
         m.put("apiCalls", calls);
-        m.put("apiCallsPerJob", round((double) calls / lane.jobs.size()));
+        m.put("apiCallsPerJob", round((double) calls / lane.runs.size()));
         if (lane.sim != null) {
             Map<String, Object> byEndpoint = new LinkedHashMap<>();
             for (Endpoint e :
@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         m.put("retries", TrainingWorkload.retries(ctx, lane));
         List<Map<String, Object>> jobRows = new ArrayList<>();
-        for (Job j : lane.jobs) {
+        for (TaskRun j : lane.runs) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("job", j.index);
             row.put("task", j.task == null ? null : j.task.id().value());

@@ -2,8 +2,8 @@ package dev.loraport.cli;
 
 import dev.loraport.GenerationRequest;
 import dev.loraport.GenerationResult;
-import dev.loraport.cli.TrainingWorkload.Job;
 import dev.loraport.cli.TrainingWorkload.Lane;
+import dev.loraport.cli.TrainingWorkload.TaskRun;
 import dev.loraport.simulators.Endpoint;
 import dev.loraport.simulators.Fault;
 import java.io.PrintWriter;
@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
                 });
 
         for (Lane lane : lanes) {
-            Job job = lane.jobs.get(0);
+            TaskRun job = lane.runs.get(0);
             if (job.ready() && !job.task.models().isEmpty()) {
                 try {
                     GenerationResult result = lane.provider.generate(GenerationRequest.builder()
@@ -124,13 +124,13 @@ final class DemoCommand implements Callable<Integer> {
         if (!ended) {
             return ExitCodes.UNAVAILABLE;
         }
-        return lanes.stream().allMatch(l -> l.jobs.get(0).ready()) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        return lanes.stream().allMatch(l -> l.runs.get(0).ready()) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
     }
 
     private void report(CliContext ctx, List<Lane> lanes) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Lane run : lanes) {
-            Job job = run.jobs.get(0);
+            TaskRun job = run.runs.get(0);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("provider", run.id);
             m.put("task", job.task == null ? null : job.task.id().value());

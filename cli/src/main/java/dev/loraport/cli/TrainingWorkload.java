@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * provider, then every task followed through the library's {@code TaskWatcher} until it ends, with what each
  * step took.
  *
- * <p>A {@link Job} is written only by its own thread while it runs and read after {@link #run} returns.
+ * <p>A {@link TaskRun} is written only by its own thread while it runs and read after {@link #run} returns.
  */
 final class TrainingWorkload {
 
@@ -41,7 +41,7 @@ final class TrainingWorkload {
         final TrainingProvider provider;
         final @Nullable EmbeddedSimulator sim;
         final TaskFollower follower;
-        final List<Job> jobs = new ArrayList<>();
+        final List<TaskRun> runs = new ArrayList<>();
 
         Lane(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim, TaskFollower follower) {
             this.id = id;
@@ -55,13 +55,13 @@ final class TrainingWorkload {
             return sim != null ? sim.clock.now() : Instant.now();
         }
 
-        String label(Job job) {
-            return jobs.size() == 1 ? id : id + " #" + job.index;
+        String label(TaskRun job) {
+            return runs.size() == 1 ? id : id + " #" + job.index;
         }
     }
 
     /** One training job, from submission to its last status. */
-    static final class Job {
+    static final class TaskRun {
         final int index;
 
         @Nullable
@@ -82,7 +82,7 @@ final class TrainingWorkload {
         @Nullable
         String error;
 
-        Job(int index) {
+        TaskRun(int index) {
             this.index = index;
         }
 
@@ -180,16 +180,16 @@ final class TrainingWorkload {
             List<Lane> lanes,
             int count,
             Duration timeout,
-            BiConsumer<Lane, Job> onAccepted,
-            BiConsumer<Lane, Job> onUpdate)
+            BiConsumer<Lane, TaskRun> onAccepted,
+            BiConsumer<Lane, TaskRun> onUpdate)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Callable<Boolean>> work = new ArrayList<>();
         for (Lane lane : lanes) {
             TrainingRequest request = request(lane.provider);
             for (int i = 1; i <= count; i++) {
-                Job job = new Job(i);
-                lane.jobs.add(job);
+                TaskRun job = new TaskRun(i);
+                lane.runs.add(job);
                 work.add(() -> follow(lane, job, request, deadline, timeout, onAccepted, onUpdate));
             }
         }
@@ -213,12 +213,12 @@ final class TrainingWorkload {
 
     private static boolean follow(
             Lane lane,
-            Job job,
+            TaskRun job,
             TrainingRequest request,
             long deadline,
             Duration timeout,
-            BiConsumer<Lane, Job> onAccepted,
-            BiConsumer<Lane, Job> onUpdate)
+            BiConsumer<Lane, TaskRun> onAccepted,
+            BiConsumer<Lane, TaskRun> onUpdate)
             throws InterruptedException {
         long t0 = System.nanoTime();
         try {
