@@ -88,7 +88,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     private NovitaSimulator(Builder b) {
-        super("novita", b.clock, b.apiKey, b.port, b.durations);
+        super("novita", b);
         this.assetsIdAsString = b.assetsIdAsString;
         this.legacyGenerateWrapper = b.legacyGenerateWrapper;
         this.ttlAsString = b.ttlAsString;
@@ -528,60 +528,17 @@ public final class NovitaSimulator extends SimulatorServer {
         return q;
     }
 
-    /** Builds a {@link NovitaSimulator}. Not thread-safe. */
-    public static final class Builder {
-        private VirtualClock clock = VirtualClock.manual();
-        private String apiKey = "sim-key-novita";
-        private int port;
-        private TaskDurations durations = DEFAULT_DURATIONS;
+    /**
+     * Builds a {@link NovitaSimulator}: the settings every simulator takes (clock, key, port, durations) and this
+     * service's quirk variants. Not thread-safe.
+     */
+    public static final class Builder extends SimulatorBuilder<Builder> {
         private boolean assetsIdAsString;
         private boolean legacyGenerateWrapper;
         private boolean ttlAsString;
 
-        private Builder() {}
-
-        /**
-         * Sets the clock (default: a manual clock).
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(VirtualClock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Sets the accepted API key (default {@code sim-key-novita}).
-         *
-         * @param apiKey the key
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the port (default 0: any free one).
-         *
-         * @param port the port
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
-         *
-         * @param durations the profile
-         * @return this builder
-         */
-        public Builder durations(TaskDurations durations) {
-            this.durations = durations;
-            return this;
+        private Builder() {
+            super("sim-key-novita", DEFAULT_DURATIONS);
         }
 
         /**

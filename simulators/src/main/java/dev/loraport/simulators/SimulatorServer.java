@@ -58,20 +58,18 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     protected TaskDurations durations;
 
     /**
-     * Creates the simulator.
+     * Creates the simulator from its builder's settings. Package-private: only this package's simulators can
+     * implement the package-private routing methods anyway.
      *
      * @param providerId the simulated provider's id
-     * @param clock the clock
-     * @param apiKey the accepted key
-     * @param port the port, 0 for a free one
-     * @param durations the default job durations
+     * @param settings clock, accepted key, port (0 for a free one) and default job durations
      */
-    protected SimulatorServer(String providerId, VirtualClock clock, String apiKey, int port, TaskDurations durations) {
+    SimulatorServer(String providerId, SimulatorBuilder<?> settings) {
         this.providerId = providerId;
-        this.clock = clock;
-        this.apiKey = apiKey;
-        this.port = port;
-        this.durations = durations;
+        this.clock = settings.clock;
+        this.apiKey = settings.apiKey;
+        this.port = settings.port;
+        this.durations = settings.durations;
     }
 
     /**

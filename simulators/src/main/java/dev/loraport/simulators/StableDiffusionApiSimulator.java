@@ -88,7 +88,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     private StableDiffusionApiSimulator(Builder b) {
-        super("stablediffusionapi", b.clock, b.apiKey, b.port, b.durations);
+        super("stablediffusionapi", b);
         this.legacyNewlines = b.legacyNewlines;
     }
 
@@ -509,58 +509,15 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         return Reply.json(200, n.toString());
     }
 
-    /** Builds a {@link StableDiffusionApiSimulator}. Not thread-safe. */
-    public static final class Builder {
-        private VirtualClock clock = VirtualClock.manual();
-        private String apiKey = "sim-key-stablediffusionapi";
-        private int port;
-        private TaskDurations durations = DEFAULT_DURATIONS;
+    /**
+     * Builds a {@link StableDiffusionApiSimulator}: the settings every simulator takes (clock, key, port, durations) and this
+     * service's quirk variants. Not thread-safe.
+     */
+    public static final class Builder extends SimulatorBuilder<Builder> {
         private boolean legacyNewlines;
 
-        private Builder() {}
-
-        /**
-         * Sets the clock (default: a manual clock).
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(VirtualClock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Sets the accepted API key (default {@code sim-key-stablediffusionapi}).
-         *
-         * @param apiKey the key
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the port (default 0: any free one).
-         *
-         * @param port the port
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
-         *
-         * @param durations the profile
-         * @return this builder
-         */
-        public Builder durations(TaskDurations durations) {
-            this.durations = durations;
-            return this;
+        private Builder() {
+            super("sim-key-stablediffusionapi", DEFAULT_DURATIONS);
         }
 
         /**
