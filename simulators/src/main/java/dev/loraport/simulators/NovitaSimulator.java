@@ -8,10 +8,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,30 +43,22 @@ public final class NovitaSimulator extends SimulatorServer {
     private final boolean assetsIdAsString;
     private final boolean legacyGenerateWrapper;
     private final boolean ttlAsString;
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final TaskBook<Job> jobs = new TaskBook<>(
+            () -> UUID.randomUUID().toString(),
+            (id, name, createdAt, d) -> new Job(id, name, "subject", createdAt, d, null));
     private final Map<String, Asset> assets = new HashMap<>();
     private final Map<String, Generation> generations = new HashMap<>();
     private int assetSeq = 100024;
 
-    private static final class Job {
-        final String id;
+    private static final class Job extends SimulatedTask {
         final String name;
         final String type;
-        final Instant createdAt;
-        final TaskDurations durations;
-        final @Nullable String failure;
         final String modelName;
 
-        @Nullable
-        String forcedRaw;
-
         Job(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
-            this.id = id;
+            super(id, createdAt, d, failure);
             this.name = name;
             this.type = type;
-            this.createdAt = createdAt;
-            this.durations = d;
-            this.failure = failure;
             this.modelName = "model_" + createdAt.getEpochSecond() + "_"
                     + id.replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT) + ".safetensors";
         }
@@ -123,29 +113,8 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    public synchronized int jobsCreated() {
-        return jobs.size();
-    }
-
-    @Override
-    public synchronized List<String> taskIds() {
-        return new ArrayList<>(jobs.keySet());
-    }
-
-    @Override
-    public synchronized String seedJob(String name, Duration age) {
-        String id = UUID.randomUUID().toString();
-        jobs.put(id, new Job(id, name, "subject", clock().now().minus(age), durations, null));
-        return id;
-    }
-
-    @Override
-    public synchronized void forceRawStatus(String taskId, String rawStatus) {
-        Job j = jobs.get(taskId);
-        if (j == null) {
-            throw new IllegalArgumentException("no job " + taskId);
-        }
-        j.forcedRaw = rawStatus;
+    TaskBook<Job> tasks() {
+        return jobs;
     }
 
     @Override
@@ -341,13 +310,13 @@ public final class NovitaSimulator extends SimulatorServer {
         if (!b.path("components").isArray()) {
             return invalid("components is required");
         }
-        String id = UUID.randomUUID().toString();
-        jobs.put(id, new Job(id, text(b, "name"), type, clock().now(), durations, takeTrainingFailure()));
-        return Reply.json(200, "{\"task_id\":\"" + id + "\",\"sim_extra\":1}");
+        String name = text(b, "name");
+        Job job = jobs.add(id -> new Job(id, name, type, clock().now(), durations, takeTrainingFailure()));
+        return Reply.json(200, "{\"task_id\":\"" + job.id + "\",\"sim_extra\":1}");
     }
 
     private Reply status(String type, @Nullable String taskId) {
-        Job job = taskId == null ? null : jobs.get(taskId);
+        Job job = jobs.get(taskId);
         if (job == null || !job.type.equals(type)) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }
@@ -356,7 +325,7 @@ public final class NovitaSimulator extends SimulatorServer {
 
     private ObjectNode render(Job job) {
         Instant now = clock().now();
-        Duration age = Duration.between(job.createdAt, now);
+        Duration age = job.age(now);
         TaskDurations d = job.durations;
         ObjectNode n = JSON.createObjectNode();
         n.put("task_id", job.id);
@@ -385,7 +354,7 @@ public final class NovitaSimulator extends SimulatorServer {
             boolean serving = age.compareTo(d.total()) >= 0;
             models.addObject().put("model_name", job.modelName).put("model_status", serving ? "SERVING" : "DEPLOYING");
         }
-        n.put("task_status", job.forcedRaw != null ? job.forcedRaw : raw);
+        n.put("task_status", job.reported(raw));
         n.put("sim_note", "unknown fields must be ignored");
         return n;
     }
@@ -408,8 +377,7 @@ public final class NovitaSimulator extends SimulatorServer {
             }
             offset = Integer.parseInt(cursor.substring(2));
         }
-        List<Job> newestFirst = new ArrayList<>(jobs.values());
-        java.util.Collections.reverse(newestFirst);
+        List<Job> newestFirst = jobs.newestFirst();
         ObjectNode n = JSON.createObjectNode();
         ArrayNode tasks = n.putArray("tasks");
         int end = Math.min(newestFirst.size(), offset + limit);
@@ -437,12 +405,7 @@ public final class NovitaSimulator extends SimulatorServer {
         }
         for (JsonNode l : loras) {
             String name = text(l, "model_name");
-            boolean serving = jobs.values().stream()
-                    .anyMatch(j -> j.modelName.equals(name)
-                            && j.failure == null
-                            && !Duration.between(j.createdAt, clock().now())
-                                    .minus(j.durations.total())
-                                    .isNegative());
+            boolean serving = jobs.all().stream().anyMatch(j -> j.modelName.equals(name) && j.servable(clock().now()));
             if (!serving) {
                 return invalid("lora model " + name + " is not found or not serving");
             }

@@ -187,20 +187,48 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     }
 
     /**
+     * The simulator's tasks, which the task-steering methods here read and change. Called under this object's
+     * lock.
+     *
+     * @return the book, the same one every time
+     */
+    abstract TaskBook<?> tasks();
+
+    @Override
+    public final synchronized int jobsCreated() {
+        return tasks().size();
+    }
+
+    /**
      * The ids of the tasks that exist, oldest first.
      *
-     * @return the ids
+     * @return the ids, a copy
      */
-    public abstract List<String> taskIds();
+    public final synchronized List<String> taskIds() {
+        return tasks().ids();
+    }
 
     /**
      * Adds a task as if it had been submitted {@code age} ago, for tests that start from an account with history.
+     * It takes the current {@link #durations(TaskDurations) durations} and succeeds.
      *
      * @param name the task's name
      * @param age how long ago it was submitted (a task older than its durations is finished)
      * @return the new task's id
      */
-    public abstract String seedJob(String name, Duration age);
+    public final synchronized String seedJob(String name, Duration age) {
+        return tasks().seed(name, clock.now().minus(age), durations).id;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when there is no task {@code taskId}
+     */
+    @Override
+    public final synchronized void forceRawStatus(String taskId, String rawStatus) {
+        tasks().forceRawStatus(taskId, rawStatus);
+    }
 
     @Override
     public synchronized void failNext(Endpoint endpoint, Fault fault) {
