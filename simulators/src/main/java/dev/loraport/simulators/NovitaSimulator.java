@@ -47,7 +47,7 @@ public final class NovitaSimulator extends SimulatorServer {
             () -> UUID.randomUUID().toString(),
             (id, name, createdAt, d) -> new Job(id, name, "subject", createdAt, d, null));
     private final Map<String, Asset> assets = new HashMap<>();
-    private final Map<String, Generation> generations = new HashMap<>();
+    private final Map<String, SimulatedGeneration> generations = new HashMap<>();
     private int assetSeq = 100024;
 
     private static final class Job extends SimulatedTask {
@@ -65,17 +65,6 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     private record Asset(String ext, Instant issuedAt, boolean uploaded) {}
-
-    private static final class Generation {
-        final Instant createdAt;
-        final int images;
-        int polls;
-
-        Generation(Instant createdAt, int images) {
-            this.createdAt = createdAt;
-            this.images = images;
-        }
-    }
 
     private NovitaSimulator(Builder b) {
         super("novita", b);
@@ -144,10 +133,7 @@ public final class NovitaSimulator extends SimulatorServer {
     @Override
     Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
         return switch (kind) {
-            case RATE_LIMITED -> {
-                Reply r = error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
-                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
-            }
+            case RATE_LIMITED -> error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
             case INSUFFICIENT_BALANCE -> error(400, "BILLING_BALANCE_NOT_ENOUGH", "insufficient balance");
             case INVALID_KEY -> error(403, "INVALID_API_KEY", "invalid api key");
             case ERROR_BODY_200 -> error(200, "INVALID_REQUEST_BODY", "error reported with HTTP 200");
@@ -167,10 +153,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    Reply route(Request request, @Nullable Endpoint endpoint) {
-        String method = request.getMethod().getName();
-        String url = request.getUrl();
-        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    Reply route(Request request, String path, @Nullable Endpoint endpoint) {
         if (path.startsWith("/_images/")) {
             return Reply.bytes(200, "image/png", SampleImages.png(path.hashCode()));
         }
@@ -188,7 +171,7 @@ public final class NovitaSimulator extends SimulatorServer {
                 || !keyMatches(auth.substring("Bearer ".length()).trim())) {
             return error(403, "INVALID_API_KEY", "invalid api key");
         }
-        Map<String, String> query = query(url);
+        Map<String, String> query = query(request.getUrl());
         return switch (endpoint) {
             case UPLOAD -> assetUrl(body(request));
             case CREATE -> create(path.endsWith("subject") ? "subject" : "style", body(request));
@@ -430,7 +413,7 @@ public final class NovitaSimulator extends SimulatorServer {
             return invalid("request.image_num must be in [1, 8]");
         }
         String id = UUID.randomUUID().toString();
-        generations.put(id, new Generation(clock().now(), count));
+        generations.put(id, new SimulatedGeneration(clock().now(), count));
         return Reply.json(
                 200,
                 legacyGenerateWrapper
@@ -439,7 +422,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     private Reply taskResult(@Nullable String taskId) {
-        Generation g = taskId == null ? null : generations.get(taskId);
+        SimulatedGeneration g = taskId == null ? null : generations.get(taskId);
         if (g == null) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }

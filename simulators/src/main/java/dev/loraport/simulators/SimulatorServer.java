@@ -85,13 +85,14 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
      * Answers a request normally. Called under this object's lock.
      *
      * @param request the request
+     * @param path its path without the query, as {@link #classify} saw it
      * @param endpoint its endpoint, or null
      * @return the answer
      */
-    abstract Reply route(Request request, @Nullable Endpoint endpoint);
+    abstract Reply route(Request request, String path, @Nullable Endpoint endpoint);
 
     /**
-     * The service's own answer for a scripted error.
+     * The service's own answer for a scripted error, without the {@code Retry-After} header, which the caller adds.
      *
      * @param kind the fault kind (rate limit, server error, balance, invalid key, error body with 200)
      * @param status the HTTP status to use
@@ -371,7 +372,7 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
             if (fault != null && fault.kind() != Fault.Kind.DELAY && fault.kind() != Fault.Kind.ACCEPTED_BUT_LOST) {
                 return render(faultReply(fault), 0);
             }
-            reply = route(request, endpoint);
+            reply = route(request, path, endpoint);
         }
         if (fault != null && fault.kind() == Fault.Kind.ACCEPTED_BUT_LOST) {
             return ResponseDefinitionBuilder.responseDefinition()
@@ -416,7 +417,14 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
                         "text/html",
                         "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            default -> errorReply(fault.kind(), fault.status(), fault.duration());
+            default -> {
+                Reply reply = errorReply(fault.kind(), fault.status(), fault.duration());
+                // Both services send Retry-After, in seconds, on rate limits only.
+                yield fault.kind() == Fault.Kind.RATE_LIMITED && fault.duration() != null
+                        ? reply.header(
+                                "Retry-After", Long.toString(fault.duration().toSeconds()))
+                        : reply;
+            }
         };
     }
 

@@ -50,7 +50,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     private final TaskBook<Job> jobs =
             new TaskBook<>(this::newId, (id, name, createdAt, d) -> new Job(id, createdAt, d, null));
     private final Map<String, byte[]> uploads = new HashMap<>();
-    private final Map<Long, Generation> generations = new HashMap<>();
+    private final Map<Long, SimulatedGeneration> generations = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private long generationSeq = 12_356_473;
 
@@ -60,17 +60,6 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
 
         Job(String id, Instant createdAt, TaskDurations durations, @Nullable String failure) {
             super(id, createdAt, durations, failure);
-        }
-    }
-
-    private static final class Generation {
-        final Instant createdAt;
-        final int samples;
-        int polls;
-
-        Generation(Instant createdAt, int samples) {
-            this.createdAt = createdAt;
-            this.samples = samples;
         }
     }
 
@@ -158,8 +147,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             case RATE_LIMITED -> {
                 String body = "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests "
                         + "allowed.\"" + (retryAfter == null ? "" : ",\"retry_after\":" + retryAfter.toSeconds()) + "}";
-                Reply r = Reply.json(429, body);
-                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
+                yield Reply.json(429, body);
             }
             case INSUFFICIENT_BALANCE -> error(402, "Insufficient balance. Please top up your wallet.");
             case INVALID_KEY -> error(401, "Invalid Api Key");
@@ -180,9 +168,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    Reply route(Request request, @Nullable Endpoint endpoint) {
-        String url = request.getUrl();
-        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    Reply route(Request request, String path, @Nullable Endpoint endpoint) {
         if (request.getMethod().getName().equals("GET")
                 && (path.startsWith("/_images/") || path.startsWith("/_uploads/"))) {
             byte[] stored = uploads.get(path);
@@ -415,7 +401,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             return error(400, "samples must be between 1 and 4");
         }
         long id = generationSeq++;
-        generations.put(id, new Generation(clock().now(), samples));
+        generations.put(id, new SimulatedGeneration(clock().now(), samples));
         ObjectNode n = JSON.createObjectNode();
         n.put("status", "processing");
         n.put("tip", "for faster speed, keep resolution upto 512x512");
@@ -434,7 +420,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
 
     private Reply fetch(String path, JsonNode body) {
         String idText = path.equals("/api/v6/images/fetch") ? text(body, "request_id") : last(path);
-        Generation g;
+        SimulatedGeneration g;
         long id;
         try {
             id = Long.parseLong(idText == null ? "" : idText);
@@ -454,7 +440,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         n.put("id", id);
         ArrayNode out = n.putArray("output");
         if (done) {
-            for (int i = 0; i < g.samples; i++) {
+            for (int i = 0; i < g.images; i++) {
                 out.add(baseUrl() + "/_images/" + id + "-" + i + ".png");
             }
         } else {
