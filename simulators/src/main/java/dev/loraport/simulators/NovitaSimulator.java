@@ -8,10 +8,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,30 +43,22 @@ public final class NovitaSimulator extends SimulatorServer {
     private final boolean assetsIdAsString;
     private final boolean legacyGenerateWrapper;
     private final boolean ttlAsString;
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final TaskBook<Job> jobs = new TaskBook<>(
+            () -> UUID.randomUUID().toString(),
+            (id, name, createdAt, d) -> new Job(id, name, "subject", createdAt, d, null));
     private final Map<String, Asset> assets = new HashMap<>();
-    private final Map<String, Generation> generations = new HashMap<>();
+    private final Map<String, SimulatedGeneration> generations = new HashMap<>();
     private int assetSeq = 100024;
 
-    private static final class Job {
-        final String id;
+    private static final class Job extends SimulatedTask {
         final String name;
         final String type;
-        final Instant createdAt;
-        final TaskDurations durations;
-        final @Nullable String failure;
         final String modelName;
 
-        @Nullable
-        String forcedRaw;
-
         Job(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
-            this.id = id;
+            super(id, createdAt, d, failure);
             this.name = name;
             this.type = type;
-            this.createdAt = createdAt;
-            this.durations = d;
-            this.failure = failure;
             this.modelName = "model_" + createdAt.getEpochSecond() + "_"
                     + id.replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT) + ".safetensors";
         }
@@ -76,19 +66,8 @@ public final class NovitaSimulator extends SimulatorServer {
 
     private record Asset(String ext, Instant issuedAt, boolean uploaded) {}
 
-    private static final class Generation {
-        final Instant createdAt;
-        final int images;
-        int polls;
-
-        Generation(Instant createdAt, int images) {
-            this.createdAt = createdAt;
-            this.images = images;
-        }
-    }
-
     private NovitaSimulator(Builder b) {
-        super("novita", b.clock, b.apiKey, b.port, b.durations);
+        super("novita", b);
         this.assetsIdAsString = b.assetsIdAsString;
         this.legacyGenerateWrapper = b.legacyGenerateWrapper;
         this.ttlAsString = b.ttlAsString;
@@ -123,29 +102,8 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    public synchronized int jobsCreated() {
-        return jobs.size();
-    }
-
-    @Override
-    public synchronized List<String> taskIds() {
-        return new ArrayList<>(jobs.keySet());
-    }
-
-    @Override
-    public synchronized String seedJob(String name, Duration age) {
-        String id = UUID.randomUUID().toString();
-        jobs.put(id, new Job(id, name, "subject", clock().now().minus(age), durations, null));
-        return id;
-    }
-
-    @Override
-    public synchronized void forceRawStatus(String taskId, String rawStatus) {
-        Job j = jobs.get(taskId);
-        if (j == null) {
-            throw new IllegalArgumentException("no job " + taskId);
-        }
-        j.forcedRaw = rawStatus;
+    TaskBook<Job> tasks() {
+        return jobs;
     }
 
     @Override
@@ -175,10 +133,7 @@ public final class NovitaSimulator extends SimulatorServer {
     @Override
     Reply errorReply(Fault.Kind kind, int status, @Nullable Duration retryAfter) {
         return switch (kind) {
-            case RATE_LIMITED -> {
-                Reply r = error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
-                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
-            }
+            case RATE_LIMITED -> error(429, "RATE_LIMIT_EXCEEDED", "rate limit exceeded");
             case INSUFFICIENT_BALANCE -> error(400, "BILLING_BALANCE_NOT_ENOUGH", "insufficient balance");
             case INVALID_KEY -> error(403, "INVALID_API_KEY", "invalid api key");
             case ERROR_BODY_200 -> error(200, "INVALID_REQUEST_BODY", "error reported with HTTP 200");
@@ -198,10 +153,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    Reply route(Request request, @Nullable Endpoint endpoint) {
-        String method = request.getMethod().getName();
-        String url = request.getUrl();
-        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    Reply route(Request request, String path, @Nullable Endpoint endpoint) {
         if (path.startsWith("/_images/")) {
             return Reply.bytes(200, "image/png", SampleImages.png(path.hashCode()));
         }
@@ -219,7 +171,7 @@ public final class NovitaSimulator extends SimulatorServer {
                 || !keyMatches(auth.substring("Bearer ".length()).trim())) {
             return error(403, "INVALID_API_KEY", "invalid api key");
         }
-        Map<String, String> query = query(url);
+        Map<String, String> query = query(request.getUrl());
         return switch (endpoint) {
             case UPLOAD -> assetUrl(body(request));
             case CREATE -> create(path.endsWith("subject") ? "subject" : "style", body(request));
@@ -341,13 +293,13 @@ public final class NovitaSimulator extends SimulatorServer {
         if (!b.path("components").isArray()) {
             return invalid("components is required");
         }
-        String id = UUID.randomUUID().toString();
-        jobs.put(id, new Job(id, text(b, "name"), type, clock().now(), durations, takeTrainingFailure()));
-        return Reply.json(200, "{\"task_id\":\"" + id + "\",\"sim_extra\":1}");
+        String name = text(b, "name");
+        Job job = jobs.add(id -> new Job(id, name, type, clock().now(), durations, takeTrainingFailure()));
+        return Reply.json(200, "{\"task_id\":\"" + job.id + "\",\"sim_extra\":1}");
     }
 
     private Reply status(String type, @Nullable String taskId) {
-        Job job = taskId == null ? null : jobs.get(taskId);
+        Job job = jobs.get(taskId);
         if (job == null || !job.type.equals(type)) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }
@@ -356,7 +308,7 @@ public final class NovitaSimulator extends SimulatorServer {
 
     private ObjectNode render(Job job) {
         Instant now = clock().now();
-        Duration age = Duration.between(job.createdAt, now);
+        Duration age = job.age(now);
         TaskDurations d = job.durations;
         ObjectNode n = JSON.createObjectNode();
         n.put("task_id", job.id);
@@ -385,7 +337,7 @@ public final class NovitaSimulator extends SimulatorServer {
             boolean serving = age.compareTo(d.total()) >= 0;
             models.addObject().put("model_name", job.modelName).put("model_status", serving ? "SERVING" : "DEPLOYING");
         }
-        n.put("task_status", job.forcedRaw != null ? job.forcedRaw : raw);
+        n.put("task_status", job.reported(raw));
         n.put("sim_note", "unknown fields must be ignored");
         return n;
     }
@@ -408,8 +360,7 @@ public final class NovitaSimulator extends SimulatorServer {
             }
             offset = Integer.parseInt(cursor.substring(2));
         }
-        List<Job> newestFirst = new ArrayList<>(jobs.values());
-        java.util.Collections.reverse(newestFirst);
+        List<Job> newestFirst = jobs.newestFirst();
         ObjectNode n = JSON.createObjectNode();
         ArrayNode tasks = n.putArray("tasks");
         int end = Math.min(newestFirst.size(), offset + limit);
@@ -437,12 +388,7 @@ public final class NovitaSimulator extends SimulatorServer {
         }
         for (JsonNode l : loras) {
             String name = text(l, "model_name");
-            boolean serving = jobs.values().stream()
-                    .anyMatch(j -> j.modelName.equals(name)
-                            && j.failure == null
-                            && !Duration.between(j.createdAt, clock().now())
-                                    .minus(j.durations.total())
-                                    .isNegative());
+            boolean serving = jobs.all().stream().anyMatch(j -> j.modelName.equals(name) && j.servable(clock().now()));
             if (!serving) {
                 return invalid("lora model " + name + " is not found or not serving");
             }
@@ -467,7 +413,7 @@ public final class NovitaSimulator extends SimulatorServer {
             return invalid("request.image_num must be in [1, 8]");
         }
         String id = UUID.randomUUID().toString();
-        generations.put(id, new Generation(clock().now(), count));
+        generations.put(id, new SimulatedGeneration(clock().now(), count));
         return Reply.json(
                 200,
                 legacyGenerateWrapper
@@ -476,7 +422,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     private Reply taskResult(@Nullable String taskId) {
-        Generation g = taskId == null ? null : generations.get(taskId);
+        SimulatedGeneration g = taskId == null ? null : generations.get(taskId);
         if (g == null) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }
@@ -528,60 +474,17 @@ public final class NovitaSimulator extends SimulatorServer {
         return q;
     }
 
-    /** Builds a {@link NovitaSimulator}. Not thread-safe. */
-    public static final class Builder {
-        private VirtualClock clock = VirtualClock.manual();
-        private String apiKey = "sim-key-novita";
-        private int port;
-        private TaskDurations durations = DEFAULT_DURATIONS;
+    /**
+     * Builds a {@link NovitaSimulator}: the settings every simulator takes (clock, key, port, durations) and this
+     * service's quirk variants. Not thread-safe.
+     */
+    public static final class Builder extends SimulatorBuilder<Builder> {
         private boolean assetsIdAsString;
         private boolean legacyGenerateWrapper;
         private boolean ttlAsString;
 
-        private Builder() {}
-
-        /**
-         * Sets the clock (default: a manual clock).
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(VirtualClock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Sets the accepted API key (default {@code sim-key-novita}).
-         *
-         * @param apiKey the key
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the port (default 0: any free one).
-         *
-         * @param port the port
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
-         *
-         * @param durations the profile
-         * @return this builder
-         */
-        public Builder durations(TaskDurations durations) {
-            this.durations = durations;
-            return this;
+        private Builder() {
+            super("sim-key-novita", DEFAULT_DURATIONS);
         }
 
         /**

@@ -58,20 +58,18 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     protected TaskDurations durations;
 
     /**
-     * Creates the simulator.
+     * Creates the simulator from its builder's settings. Package-private: only this package's simulators can
+     * implement the package-private routing methods anyway.
      *
      * @param providerId the simulated provider's id
-     * @param clock the clock
-     * @param apiKey the accepted key
-     * @param port the port, 0 for a free one
-     * @param durations the default job durations
+     * @param settings clock, accepted key, port (0 for a free one) and default job durations
      */
-    protected SimulatorServer(String providerId, VirtualClock clock, String apiKey, int port, TaskDurations durations) {
+    SimulatorServer(String providerId, SimulatorBuilder<?> settings) {
         this.providerId = providerId;
-        this.clock = clock;
-        this.apiKey = apiKey;
-        this.port = port;
-        this.durations = durations;
+        this.clock = settings.clock;
+        this.apiKey = settings.apiKey;
+        this.port = settings.port;
+        this.durations = settings.durations;
     }
 
     /**
@@ -87,13 +85,14 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
      * Answers a request normally. Called under this object's lock.
      *
      * @param request the request
+     * @param path its path without the query, as {@link #classify} saw it
      * @param endpoint its endpoint, or null
      * @return the answer
      */
-    abstract Reply route(Request request, @Nullable Endpoint endpoint);
+    abstract Reply route(Request request, String path, @Nullable Endpoint endpoint);
 
     /**
-     * The service's own answer for a scripted error.
+     * The service's own answer for a scripted error, without the {@code Retry-After} header, which the caller adds.
      *
      * @param kind the fault kind (rate limit, server error, balance, invalid key, error body with 200)
      * @param status the HTTP status to use
@@ -189,20 +188,48 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     }
 
     /**
+     * The simulator's tasks, which the task-steering methods here read and change. Called under this object's
+     * lock.
+     *
+     * @return the book, the same one every time
+     */
+    abstract TaskBook<?> tasks();
+
+    @Override
+    public final synchronized int jobsCreated() {
+        return tasks().size();
+    }
+
+    /**
      * The ids of the tasks that exist, oldest first.
      *
-     * @return the ids
+     * @return the ids, a copy
      */
-    public abstract List<String> taskIds();
+    public final synchronized List<String> taskIds() {
+        return tasks().ids();
+    }
 
     /**
      * Adds a task as if it had been submitted {@code age} ago, for tests that start from an account with history.
+     * It takes the current {@link #durations(TaskDurations) durations} and succeeds.
      *
      * @param name the task's name
      * @param age how long ago it was submitted (a task older than its durations is finished)
      * @return the new task's id
      */
-    public abstract String seedJob(String name, Duration age);
+    public final synchronized String seedJob(String name, Duration age) {
+        return tasks().seed(name, clock.now().minus(age), durations).id;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when there is no task {@code taskId}
+     */
+    @Override
+    public final synchronized void forceRawStatus(String taskId, String rawStatus) {
+        tasks().forceRawStatus(taskId, rawStatus);
+    }
 
     @Override
     public synchronized void failNext(Endpoint endpoint, Fault fault) {
@@ -345,7 +372,7 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
             if (fault != null && fault.kind() != Fault.Kind.DELAY && fault.kind() != Fault.Kind.ACCEPTED_BUT_LOST) {
                 return render(faultReply(fault), 0);
             }
-            reply = route(request, endpoint);
+            reply = route(request, path, endpoint);
         }
         if (fault != null && fault.kind() == Fault.Kind.ACCEPTED_BUT_LOST) {
             return ResponseDefinitionBuilder.responseDefinition()
@@ -390,7 +417,14 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
                         "text/html",
                         "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            default -> errorReply(fault.kind(), fault.status(), fault.duration());
+            default -> {
+                Reply reply = errorReply(fault.kind(), fault.status(), fault.duration());
+                // Both services send Retry-After, in seconds, on rate limits only.
+                yield fault.kind() == Fault.Kind.RATE_LIMITED && fault.duration() != null
+                        ? reply.header(
+                                "Retry-After", Long.toString(fault.duration().toSeconds()))
+                        : reply;
+            }
         };
     }
 

@@ -8,11 +8,8 @@ import dev.loraport.internal.LocalImages;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -50,45 +47,24 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final boolean legacyNewlines;
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final TaskBook<Job> jobs =
+            new TaskBook<>(this::newId, (id, name, createdAt, d) -> new Job(id, createdAt, d, null));
     private final Map<String, byte[]> uploads = new HashMap<>();
-    private final Map<Long, Generation> generations = new HashMap<>();
+    private final Map<Long, SimulatedGeneration> generations = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private long generationSeq = 12_356_473;
 
-    private static final class Job {
-        final String id;
-        final Instant createdAt;
-        final TaskDurations durations;
-        final @Nullable String failure;
-
+    private static final class Job extends SimulatedTask {
         @Nullable
         Instant canceledAt;
 
-        @Nullable
-        String forcedRaw;
-
         Job(String id, Instant createdAt, TaskDurations durations, @Nullable String failure) {
-            this.id = id;
-            this.createdAt = createdAt;
-            this.durations = durations;
-            this.failure = failure;
-        }
-    }
-
-    private static final class Generation {
-        final Instant createdAt;
-        final int samples;
-        int polls;
-
-        Generation(Instant createdAt, int samples) {
-            this.createdAt = createdAt;
-            this.samples = samples;
+            super(id, createdAt, durations, failure);
         }
     }
 
     private StableDiffusionApiSimulator(Builder b) {
-        super("stablediffusionapi", b.clock, b.apiKey, b.port, b.durations);
+        super("stablediffusionapi", b);
         this.legacyNewlines = b.legacyNewlines;
     }
 
@@ -121,20 +97,8 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    public synchronized int jobsCreated() {
-        return jobs.size();
-    }
-
-    @Override
-    public synchronized List<String> taskIds() {
-        return new ArrayList<>(jobs.keySet());
-    }
-
-    @Override
-    public synchronized String seedJob(String name, Duration age) {
-        String id = newId();
-        jobs.put(id, new Job(id, clock().now().minus(age), durations, null));
-        return id;
+    TaskBook<Job> tasks() {
+        return jobs;
     }
 
     private String newId() {
@@ -143,15 +107,6 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             id.append(ALPHANUM.charAt(random.nextInt(ALPHANUM.length())));
         }
         return id.toString();
-    }
-
-    @Override
-    public synchronized void forceRawStatus(String taskId, String rawStatus) {
-        Job j = jobs.get(taskId);
-        if (j == null) {
-            throw new IllegalArgumentException("no job " + taskId);
-        }
-        j.forcedRaw = rawStatus;
     }
 
     @Override
@@ -192,8 +147,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             case RATE_LIMITED -> {
                 String body = "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests "
                         + "allowed.\"" + (retryAfter == null ? "" : ",\"retry_after\":" + retryAfter.toSeconds()) + "}";
-                Reply r = Reply.json(429, body);
-                yield retryAfter == null ? r : r.header("Retry-After", Long.toString(retryAfter.toSeconds()));
+                yield Reply.json(429, body);
             }
             case INSUFFICIENT_BALANCE -> error(402, "Insufficient balance. Please top up your wallet.");
             case INVALID_KEY -> error(401, "Invalid Api Key");
@@ -214,9 +168,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    Reply route(Request request, @Nullable Endpoint endpoint) {
-        String url = request.getUrl();
-        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    Reply route(Request request, String path, @Nullable Endpoint endpoint) {
         if (request.getMethod().getName().equals("GET")
                 && (path.startsWith("/_images/") || path.startsWith("/_uploads/"))) {
             byte[] stored = uploads.get(path);
@@ -330,8 +282,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                 && !Set.of("lora", "lycoris").contains(b.get("lora_type").asText())) {
             return error(400, "lora_type must be lora or lycoris");
         }
-        String id = newId();
-        jobs.put(id, new Job(id, clock().now(), durations, takeTrainingFailure()));
+        String id = jobs.add(taskId -> new Job(taskId, clock().now(), durations, takeTrainingFailure())).id;
         long minutes = Math.max(1, durations.total().toMinutes());
         return Reply.json(
                 200,
@@ -346,7 +297,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         }
         ObjectNode n = JSON.createObjectNode();
         Instant now = clock().now();
-        Duration age = Duration.between(job.createdAt, now);
+        Duration age = job.age(now);
         TaskDurations d = job.durations;
         Duration trainEnd = d.queue().plus(d.training());
         String sep = legacyNewlines ? " /n " : "\n";
@@ -363,7 +314,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             data = step(1, "Training Started", 5, d.total().minus(age));
         } else if (job.failure != null) {
             n.put("status", "failed");
-            n.put("messege", job.forcedRaw != null ? job.forcedRaw : "training_failed");
+            n.put("messege", job.reported("training_failed"));
             n.put("data", job.failure);
             return Reply.json(200, n.toString());
         } else if (age.compareTo(d.total()) < 0) {
@@ -385,7 +336,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                     + step(4, "Model Uploaded", 2, Duration.ofMinutes(1)) + sep + "Model loaded successfully";
         }
         n.put("status", "success");
-        n.put("messege", job.forcedRaw != null ? job.forcedRaw : stage);
+        n.put("messege", job.reported(stage));
         n.put("data", data);
         n.put("sim_note", "unknown fields must be ignored");
         return Reply.json(200, n.toString());
@@ -401,9 +352,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         n.put("status", "success");
         n.put("messege", "model list");
         ArrayNode data = n.putArray("data");
-        List<String> ids = new ArrayList<>(jobs.keySet());
-        java.util.Collections.reverse(ids);
-        ids.forEach(data::add);
+        jobs.newestFirst().forEach(job -> data.add(job.id));
         return Reply.json(200, n.toString());
     }
 
@@ -412,10 +361,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         if (job == null) {
             return Reply.json(404, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
         }
-        boolean finished = !Duration.between(job.createdAt, clock().now())
-                .minus(job.durations.queue().plus(job.durations.training()))
-                .isNegative();
-        if (finished || job.canceledAt != null) {
+        if (job.trainingOver(clock().now()) || job.canceledAt != null) {
             return Reply.json(400, "{\"status\":\"error\",\"messege\":\"training already completed\"}");
         }
         job.canceledAt = clock().now();
@@ -439,12 +385,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         if (loras != null) {
             for (String lora : loras.split(",")) {
                 Job j = jobs.get(lora.trim());
-                boolean ready = j != null
-                        && j.failure == null
-                        && j.canceledAt == null
-                        && !Duration.between(j.createdAt, clock().now())
-                                .minus(j.durations.total())
-                                .isNegative();
+                boolean ready = j != null && j.canceledAt == null && j.servable(clock().now());
                 if (!ready) {
                     return error(400, "Lora model not found");
                 }
@@ -460,7 +401,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             return error(400, "samples must be between 1 and 4");
         }
         long id = generationSeq++;
-        generations.put(id, new Generation(clock().now(), samples));
+        generations.put(id, new SimulatedGeneration(clock().now(), samples));
         ObjectNode n = JSON.createObjectNode();
         n.put("status", "processing");
         n.put("tip", "for faster speed, keep resolution upto 512x512");
@@ -479,7 +420,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
 
     private Reply fetch(String path, JsonNode body) {
         String idText = path.equals("/api/v6/images/fetch") ? text(body, "request_id") : last(path);
-        Generation g;
+        SimulatedGeneration g;
         long id;
         try {
             id = Long.parseLong(idText == null ? "" : idText);
@@ -499,7 +440,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         n.put("id", id);
         ArrayNode out = n.putArray("output");
         if (done) {
-            for (int i = 0; i < g.samples; i++) {
+            for (int i = 0; i < g.images; i++) {
                 out.add(baseUrl() + "/_images/" + id + "-" + i + ".png");
             }
         } else {
@@ -509,58 +450,15 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         return Reply.json(200, n.toString());
     }
 
-    /** Builds a {@link StableDiffusionApiSimulator}. Not thread-safe. */
-    public static final class Builder {
-        private VirtualClock clock = VirtualClock.manual();
-        private String apiKey = "sim-key-stablediffusionapi";
-        private int port;
-        private TaskDurations durations = DEFAULT_DURATIONS;
+    /**
+     * Builds a {@link StableDiffusionApiSimulator}: the settings every simulator takes (clock, key, port, durations) and this
+     * service's quirk variants. Not thread-safe.
+     */
+    public static final class Builder extends SimulatorBuilder<Builder> {
         private boolean legacyNewlines;
 
-        private Builder() {}
-
-        /**
-         * Sets the clock (default: a manual clock).
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(VirtualClock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Sets the accepted API key (default {@code sim-key-stablediffusionapi}).
-         *
-         * @param apiKey the key
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the port (default 0: any free one).
-         *
-         * @param port the port
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the job durations (default {@link #DEFAULT_DURATIONS}).
-         *
-         * @param durations the profile
-         * @return this builder
-         */
-        public Builder durations(TaskDurations durations) {
-            this.durations = durations;
-            return this;
+        private Builder() {
+            super("sim-key-stablediffusionapi", DEFAULT_DURATIONS);
         }
 
         /**
