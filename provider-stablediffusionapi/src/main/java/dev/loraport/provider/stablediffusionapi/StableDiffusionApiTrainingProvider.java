@@ -27,10 +27,10 @@ import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabApi;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabCapabilities;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabHttp;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabMapper;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiApi;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiCapabilities;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiHttp;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiMapper;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +62,7 @@ import retrofit2.Retrofit;
 public final class StableDiffusionApiTrainingProvider implements TrainingProvider {
 
     /** The provider id, also the configuration prefix {@code loraport.stablediffusionapi.*}. */
-    public static final String ID = ModelsLabHttp.ID;
+    public static final String ID = StableDiffusionApiHttp.ID;
 
     /** The default service URL (the current ModelsLab host). */
     public static final String DEFAULT_BASE_URL = "https://modelslab.com";
@@ -75,9 +75,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     private static final long MAX_IMAGE_BYTES = 5L * 1024 * 1024;
 
     private final ProviderInfo info =
-            new ProviderInfo(ID, "ModelsLab (stablediffusionapi.com)", ModelsLabCapabilities.of());
-    private final ModelsLabApi api;
-    private final ModelsLabHttp http;
+            new ProviderInfo(ID, "ModelsLab (stablediffusionapi.com)", StableDiffusionApiCapabilities.of());
+    private final StableDiffusionApiApi api;
+    private final StableDiffusionApiHttp http;
     private final OkHttpClient client;
     private final ObjectMapper mapper;
     private final ImageUploads uploads;
@@ -119,8 +119,8 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 .baseUrl(url.endsWith("/") ? url : url + "/")
                 .client(client)
                 .build()
-                .create(ModelsLabApi.class);
-        this.http = new ModelsLabHttp(mapper, key, clock);
+                .create(StableDiffusionApiApi.class);
+        this.http = new StableDiffusionApiHttp(mapper, key, clock);
         this.uploads = new ImageUploads(ID, b.uploadParallelism, b.uploadMaxAttempts, pause);
         this.generateTimeout = b.generateTimeout;
         this.pollInterval = b.pollInterval;
@@ -235,9 +235,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
             }
         }
         JsonNode response = http.execute("create", api.create(endpoint, http.body(body)));
-        String trainingId = ModelsLabHttp.text(response, "training_id");
+        String trainingId = StableDiffusionApiHttp.text(response, "training_id");
         if (trainingId == null) {
-            trainingId = ModelsLabHttp.text(response, "model_id");
+            trainingId = StableDiffusionApiHttp.text(response, "model_id");
         }
         if (trainingId == null) {
             throw new MalformedResponseException(
@@ -254,7 +254,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 .name(request.name())
                 .kind(request.kind())
                 .status(TrainingStatus.QUEUED)
-                .rawStatus(ModelsLabMapper.stage(response))
+                .rawStatus(StableDiffusionApiMapper.stage(response))
                 .createdAt(clock.instant())
                 .build();
     }
@@ -267,7 +267,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                         + Base64.getEncoder().encodeToString(image.bytes()));
         body.put("crop", "true");
         JsonNode response = http.execute("upload", api.crop(http.body(body)));
-        String link = ModelsLabHttp.text(response, "link");
+        String link = StableDiffusionApiHttp.text(response, "link");
         if (link == null) {
             throw new MalformedResponseException(ID, "upload", "no link in the base64_crop response", 200, null, null);
         }
@@ -281,15 +281,15 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask status(TaskId id) {
-        ModelsLabHttp.Answer a = http.send("status", api.status(id.value(), http.body(null)));
+        StableDiffusionApiHttp.Answer a = http.send("status", api.status(id.value(), http.body(null)));
         if (a.json() == null) {
-            throw ModelsLabHttp.nonJson("status", a.status());
+            throw StableDiffusionApiHttp.nonJson("status", a.status());
         }
         // On this endpoint "failed" describes the job, while "error" is a failed call (unknown id, bad key...).
         if (a.status() / 100 != 2 || a.bodyStatus().equals("error")) {
             throw http.error("status", a);
         }
-        return ModelsLabMapper.task(id.value(), a.json());
+        return StableDiffusionApiMapper.task(id.value(), a.json());
     }
 
     @Override
@@ -332,7 +332,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     private static @Nullable String firstText(JsonNode node, String... fields) {
         for (String f : fields) {
-            String v = ModelsLabHttp.text(node, f);
+            String v = StableDiffusionApiHttp.text(node, f);
             if (v != null) {
                 return v;
             }
@@ -342,10 +342,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void cancel(TaskId id) {
-        ModelsLabHttp.Answer a = http.send("cancel", api.cancelMisspelt(id.value(), http.body(null)));
+        StableDiffusionApiHttp.Answer a = http.send("cancel", api.cancelMisspelt(id.value(), http.body(null)));
         boolean notFound = "training id not found"
-                .equalsIgnoreCase(
-                        String.valueOf(ModelsLabMapper.stage(a.json() == null ? mapper.createObjectNode() : a.json())));
+                .equalsIgnoreCase(String.valueOf(
+                        StableDiffusionApiMapper.stage(a.json() == null ? mapper.createObjectNode() : a.json())));
         if (a.status() == 404 && !notFound) {
             // The misspelt route is what every client uses; the OpenAPI spelling is the fallback.
             a = http.send("cancel", api.cancel(id.value(), http.body(null)));
@@ -358,9 +358,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         check("delete", http.send("delete", api.delete(id.value(), http.body(null))));
     }
 
-    private void check(String operation, ModelsLabHttp.Answer a) {
+    private void check(String operation, StableDiffusionApiHttp.Answer a) {
         if (a.json() == null) {
-            throw ModelsLabHttp.nonJson(operation, a.status());
+            throw StableDiffusionApiHttp.nonJson(operation, a.status());
         }
         if (a.status() / 100 != 2
                 || a.bodyStatus().equals("error")
@@ -399,10 +399,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         }
         JsonNode response = http.execute("generate", api.text2img(http.body(body)));
         Instant deadline = clock.instant().plus(generateTimeout);
-        String id = ModelsLabHttp.text(response, "id");
-        String fetchUrl = ModelsLabHttp.text(response, "fetch_result");
+        String id = StableDiffusionApiHttp.text(response, "id");
+        String fetchUrl = StableDiffusionApiHttp.text(response, "fetch_result");
         while (true) {
-            String status = String.valueOf(ModelsLabHttp.text(response, "status"));
+            String status = String.valueOf(StableDiffusionApiHttp.text(response, "status"));
             if (status.equals("success") && response.path("output").size() > 0) {
                 return result(response, id);
             }

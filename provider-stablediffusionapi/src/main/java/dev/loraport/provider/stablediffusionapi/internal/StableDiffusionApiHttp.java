@@ -33,12 +33,12 @@ import retrofit2.Response;
  * Runs ModelsLab calls: adds the key to every JSON body, reads the body whatever the HTTP status (the service
  * reports errors both with 4xx/5xx and inside HTTP 200), and maps failures to loraport exceptions.
  */
-public final class ModelsLabHttp {
+public final class StableDiffusionApiHttp {
 
     /** The provider id. */
     public static final String ID = "stablediffusionapi";
 
-    private static final Logger log = LoggerFactory.getLogger(ModelsLabHttp.class);
+    private static final Logger log = LoggerFactory.getLogger(StableDiffusionApiHttp.class);
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final ObjectMapper mapper;
@@ -52,7 +52,7 @@ public final class ModelsLabHttp {
      * @param key the API key, added to bodies and scrubbed from anything echoed back
      * @param clock for Retry-After dates
      */
-    public ModelsLabHttp(ObjectMapper mapper, String key, Clock clock) {
+    public StableDiffusionApiHttp(ObjectMapper mapper, String key, Clock clock) {
         this.mapper = mapper;
         this.key = key;
         this.clock = clock;
