@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TrainingProviderException;
@@ -238,7 +241,7 @@ public class AdapterHttp implements AutoCloseable {
         log.debug("{} {} {} -> HTTP {}", providerId, operation, path(call), status);
         return new Answer(
                 status,
-                parseObject(scrubbed(bytes)),
+                parseObject(bytes),
                 HttpErrors.parseRetryAfter(response.headers().get("Retry-After"), clock));
     }
 
@@ -301,26 +304,44 @@ public class AdapterHttp implements AutoCloseable {
         return call.request().url().encodedPath();
     }
 
-    private byte[] scrubbed(byte[] bytes) {
-        // Services echo what they were sent; the key must reach no message, log line or mapped field.
-        if (bytes.length < secret.length()) {
-            return bytes;
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        return text.contains(secret)
-                ? Objects.requireNonNull(ConfigValues.redact(text, secret)).getBytes(StandardCharsets.UTF_8)
-                : bytes;
-    }
-
     private @Nullable JsonNode parseObject(byte[] bytes) {
         if (bytes.length == 0) {
             return null;
         }
+        JsonNode node;
         try {
-            JsonNode node = mapper.readTree(bytes);
-            return node != null && node.isObject() ? node : null;
+            node = mapper.readTree(bytes);
         } catch (IOException e) {
             return null;
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        // Services echo what they were sent; the key must reach no message, log line or mapped field. Only values
+        // are scrubbed, so a short key cannot break the names the adapter reads.
+        if (new String(bytes, StandardCharsets.UTF_8).contains(secret)) {
+            scrub(node);
+        }
+        return node;
+    }
+
+    private void scrub(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                if (e.getValue().isTextual()) {
+                    e.setValue(TextNode.valueOf(ConfigValues.redact(e.getValue().asText(), secret)));
+                } else {
+                    scrub(e.getValue());
+                }
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i).isTextual()) {
+                    a.set(i, TextNode.valueOf(ConfigValues.redact(a.get(i).asText(), secret)));
+                } else {
+                    scrub(a.get(i));
+                }
+            }
         }
     }
 

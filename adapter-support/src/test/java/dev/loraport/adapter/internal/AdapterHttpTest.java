@@ -111,6 +111,21 @@ class AdapterHttpTest {
     }
 
     @Test
+    void theKeyIsScrubbedFromValuesOnlySoAShortKeyLeavesFieldNamesReadable() {
+        http.close();
+        AdapterSettings settings = AdapterSettings.builder("test", URI.create(wm.baseUrl()), "m")
+                .apiKey("k")
+                .build();
+        http = new TestHttp(AdapterHttp.setup(settings, new Errors(), AdapterHttpTest.class));
+        wm.stubFor(get("/thing").willReturn(okJson("{\"link\":\"https://pub.example/a.png\",\"echo\":[\"key k\"]}")));
+
+        var json = http.execute("upload", http.api.thing());
+
+        assertThat(json.get("link").asText()).isEqualTo("https://pub.example/a.png");
+        assertThat(json.get("echo").get(0).asText()).isEqualTo("****ey ****");
+    }
+
+    @Test
     void anErrorStatusGoesToTheServiceErrorsWithRetryAfter() {
         wm.stubFor(get("/thing")
                 .willReturn(aResponse()
