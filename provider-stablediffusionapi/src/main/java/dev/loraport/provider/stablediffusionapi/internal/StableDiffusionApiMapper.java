@@ -5,6 +5,7 @@ import dev.loraport.TaskId;
 import dev.loraport.TrainingModel;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.JsonFields;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class StableDiffusionApiMapper {
      */
     public static @Nullable String stage(JsonNode json) {
         for (String field : new String[] {"messege", "message", "training_status", "model_training_status"}) {
-            String v = StableDiffusionApiHttp.text(json, field);
+            String v = JsonFields.nonBlank(json, field);
             if (v != null) {
                 return v;
             }
@@ -63,8 +64,8 @@ public final class StableDiffusionApiMapper {
      */
     public static TrainingTask task(String id, JsonNode json) {
         String raw = stage(json);
-        String bodyStatus = StableDiffusionApiHttp.text(json, "status");
-        String data = StableDiffusionApiHttp.text(json, "data");
+        String bodyStatus = JsonFields.nonBlank(json, "status");
+        String data = JsonFields.nonBlank(json, "data");
         TrainingStatus status = status(raw, bodyStatus, id);
         TrainingTask.Builder b = TrainingTask.builder()
                 .id(TaskId.of(id))
