@@ -3,7 +3,7 @@ package dev.loraport.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loraport.TrainingTask;
 import dev.loraport.provider.novita.internal.NovitaMapper;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabMapper;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +49,6 @@ public class MappingBenchmark {
      */
     @Benchmark
     public TrainingTask modelslab() throws IOException {
-        return ModelsLabMapper.task("F5jvdzGnYi", mapper.readTree(modelslab));
+        return StableDiffusionApiMapper.task("F5jvdzGnYi", mapper.readTree(modelslab));
     }
 }

@@ -1,6 +1,5 @@
 package dev.loraport.provider.novita;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +14,6 @@ import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.ProviderConfig;
 import dev.loraport.ProviderInfo;
-import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TaskId;
 import dev.loraport.TaskNotFoundException;
 import dev.loraport.TrainingImage;
@@ -25,11 +23,13 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.AdapterSettings;
+import dev.loraport.adapter.internal.GenerationPoll;
+import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
 import dev.loraport.provider.novita.internal.NovitaApi;
 import dev.loraport.provider.novita.internal.NovitaCapabilities;
-import dev.loraport.provider.novita.internal.NovitaErrors;
 import dev.loraport.provider.novita.internal.NovitaHttp;
 import dev.loraport.provider.novita.internal.NovitaMapper;
 import dev.loraport.provider.novita.internal.NovitaUploader;
@@ -41,11 +41,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import okhttp3.OkHttpClient;
-import org.jspecify.annotations.Nullable;
-import retrofit2.Retrofit;
 
 /**
  * Novita AI's v3 training API behind the neutral {@link TrainingProvider}: image upload, subject and style
@@ -61,69 +57,34 @@ import retrofit2.Retrofit;
 public final class NovitaTrainingProvider implements TrainingProvider {
 
     /** The provider id, also the configuration prefix {@code loraport.novita.*}. */
-    public static final String ID = "novita";
+    public static final String ID = NovitaHttp.ID;
 
     /** The default service URL. */
     public static final String DEFAULT_BASE_URL = "https://api.novita.ai";
 
+    private static final String DEFAULT_GENERATE_MODEL = "realisticVisionV51_v51VAE_94301.safetensors";
+
     private final ProviderInfo info;
-    private final NovitaApi api;
     private final NovitaHttp http;
+    private final NovitaApi api;
     private final NovitaUploader uploader;
-    private final OkHttpClient client;
-    private final OkHttpClient uploadClient;
+    private final GenerationPoll generations;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final Duration generateTimeout;
-    private final Duration pollInterval;
     private final String generateModel;
-    private final ImageUploads.Pause pause;
     // Status must use the path of the task's kind; remember kinds of tasks we created or listed.
     private final Map<String, TrainingKind> kinds = new ConcurrentHashMap<>();
 
     private NovitaTrainingProvider(Builder b) {
-        String key = Objects.requireNonNull(b.apiKey, "apiKey == null");
-        if (key.isBlank()) {
-            throw new IllegalStateException("no API key: set loraport.novita.api-key or LORAPORT_NOVITA_API_KEY");
-        }
-        this.clock = b.clock;
-        this.pause = b.pause;
-        this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        String userAgent = "loraport/" + version();
-        OkHttpClient base = new OkHttpClient.Builder()
-                .connectTimeout(b.connectTimeout)
-                .readTimeout(b.readTimeout)
-                .writeTimeout(b.readTimeout)
-                .callTimeout(b.callTimeout)
-                .retryOnConnectionFailure(false)
-                .build();
-        this.uploadClient = base.newBuilder()
-                .addInterceptor(chain -> chain.proceed(chain.request()
-                        .newBuilder()
-                        .header("User-Agent", userAgent)
-                        .build()))
-                .build();
-        this.client = base.newBuilder()
-                .addInterceptor(chain -> chain.proceed(chain.request()
-                        .newBuilder()
-                        .header("Authorization", "Bearer " + key)
-                        .header("User-Agent", userAgent)
-                        .header("Accept", "application/json")
-                        .build()))
-                .build();
-        String url = b.baseUrl.toString();
-        this.api = new Retrofit.Builder()
-                .baseUrl(url.endsWith("/") ? url : url + "/")
-                .client(client)
-                .build()
-                .create(NovitaApi.class);
-        this.http = new NovitaHttp(mapper, key, clock);
-        this.uploader = new NovitaUploader(
-                api, http, uploadClient, new ImageUploads(ID, b.uploadParallelism, b.uploadMaxAttempts, pause::sleep));
+        AdapterSettings settings = b.settings.build();
+        this.clock = settings.clock();
+        this.http = new NovitaHttp(settings);
+        this.api = http.api();
+        this.mapper = http.mapper();
+        this.uploader = new NovitaUploader(http, settings.imageUploads());
+        this.generations = new GenerationPoll(settings);
+        this.generateModel = settings.generateModel();
         this.info = new ProviderInfo(ID, "Novita AI", NovitaCapabilities.of(b.validateBaseModel));
-        this.generateTimeout = b.generateTimeout;
-        this.pollInterval = b.pollInterval;
-        this.generateModel = b.generateModel;
     }
 
     /**
@@ -142,23 +103,11 @@ public final class NovitaTrainingProvider implements TrainingProvider {
      * @return the provider
      */
     public static NovitaTrainingProvider from(ProviderConfig config) {
-        Builder b = builder().apiKey(config.requireApiKey());
-        config.baseUrl().ifPresent(b::baseUrl);
-        config.connectTimeout().ifPresent(b::connectTimeout);
-        config.readTimeout().ifPresent(b::readTimeout);
-        config.callTimeout().ifPresent(b::callTimeout);
-        b.uploadParallelism(config.intOption("upload.parallelism", b.uploadParallelism));
-        b.uploadMaxAttempts(config.intOption("upload.max-attempts", b.uploadMaxAttempts));
-        b.generateTimeout(config.durationOption("generate.timeout", b.generateTimeout));
-        b.generatePollInterval(config.durationOption("generate.poll-interval", b.pollInterval));
-        b.generateModel(config.option("generate.model-name").orElse(b.generateModel));
+        Builder b = builder();
+        // generate.model-name was this adapter's own key before both adapters shared generate.model.
+        b.settings.read(config, "generate.model-name");
         b.validateBaseModel(config.booleanOption("validate-base-model", true));
         return b.build();
-    }
-
-    private static String version() {
-        String v = NovitaTrainingProvider.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     @Override
@@ -176,9 +125,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         ObjectNode body = trainingBody(request, assets);
         String kind = request.kind() == TrainingKind.SUBJECT ? "subject" : "style";
         JsonNode response = http.execute("create", api.create(kind, http.body(body)));
-        String taskId = NovitaErrors.text(response, "task_id");
+        String taskId = JsonFields.text(response, "task_id");
         if (taskId == null && response.path("data").isObject()) {
-            taskId = NovitaErrors.text(response.get("data"), "task_id");
+            taskId = JsonFields.text(response.get("data"), "task_id");
         }
         if (taskId == null) {
             throw new MalformedResponseException(
@@ -297,7 +246,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 tasks.add(t);
             }
         }
-        String next = NovitaErrors.text(node.path("pagination"), "next_cursor");
+        String next = JsonFields.text(node.path("pagination"), "next_cursor");
         return new Page<>(tasks, next);
     }
 
@@ -340,56 +289,39 @@ public final class NovitaTrainingProvider implements TrainingProvider {
             mode = "img2img";
         }
         JsonNode submitted = http.execute("generate", api.generate(mode, http.body(body)));
-        String taskId = NovitaErrors.text(submitted, "task_id");
+        String taskId = JsonFields.text(submitted, "task_id");
         if (taskId == null && submitted.path("data").isObject()) {
-            taskId = NovitaErrors.text(submitted.get("data"), "task_id");
+            taskId = JsonFields.text(submitted.get("data"), "task_id");
         }
         if (taskId == null) {
             throw new MalformedResponseException(ID, "generate", "no task_id in the response", 200, null, null);
         }
-        return awaitImages(taskId);
+        String id = taskId;
+        return generations.await("task " + id, null, () -> look(id));
     }
 
-    private GenerationResult awaitImages(String taskId) {
-        Instant deadline = clock.instant().plus(generateTimeout);
-        while (true) {
-            JsonNode result;
-            try {
-                result = http.execute("generate", api.taskResult(taskId));
-            } catch (TrainingProviderException e) {
-                // Polling is safe to repeat; a transient failure only delays the next look.
-                if (!e.isRetryable() || !clock.instant().isBefore(deadline)) {
-                    throw e;
-                }
-                sleep(pollInterval);
-                continue;
-            }
-            JsonNode task = result.path("task");
-            String status = NovitaErrors.text(task, "status");
-            if ("TASK_STATUS_SUCCEED".equals(status)) {
-                return images(result, taskId);
-            }
-            if ("TASK_STATUS_FAILED".equals(status)) {
-                throw new TrainingProviderException(
-                        ID, "generate", "the generation task failed", null, NovitaErrors.text(task, "reason"), null);
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new ProviderUnavailableException(
-                        ID,
-                        "generate",
-                        "no images after " + generateTimeout + " (task " + taskId + ")",
-                        null,
-                        null,
-                        null);
-            }
-            sleep(pollInterval);
+    private GenerationPoll.Look<GenerationResult> look(String taskId) {
+        JsonNode result = http.execute("generate", api.taskResult(taskId));
+        JsonNode task = result.path("task");
+        String status = JsonFields.text(task, "status");
+        if ("TASK_STATUS_SUCCEED".equals(status)) {
+            return GenerationPoll.Look.done(images(result, taskId));
         }
+        if ("TASK_STATUS_FAILED".equals(status)) {
+            throw new TrainingProviderException(
+                    ID, "generate", "the generation task failed", null, JsonFields.text(task, "reason"), null);
+        }
+        JsonNode eta = task.get("eta");
+        JsonNode progress = task.get("progress_percent");
+        return GenerationPoll.Look.pending(
+                eta != null && eta.isNumber() ? Duration.ofMillis(Math.round(eta.asDouble() * 1000)) : null,
+                progress != null && progress.isNumber() ? (int) Math.round(progress.asDouble()) : null);
     }
 
     private GenerationResult images(JsonNode result, String taskId) {
         List<GeneratedImage> images = new ArrayList<>();
         for (JsonNode img : result.path("images")) {
-            String url = NovitaErrors.text(img, "image_url");
+            String url = JsonFields.text(img, "image_url");
             if (url == null) {
                 continue;
             }
@@ -412,21 +344,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         return new GenerationResult(images, taskId);
     }
 
-    private void sleep(Duration d) {
-        try {
-            pause.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException(ID, "generate", "interrupted while waiting", null, null, e);
-        }
-    }
-
     @Override
     public void close() {
-        for (OkHttpClient c : List.of(client, uploadClient)) {
-            c.dispatcher().executorService().shutdown();
-            c.connectionPool().evictAll();
-        }
+        http.close();
     }
 
     @Override
@@ -436,19 +356,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     /** Builds a {@link NovitaTrainingProvider}. Not thread-safe. */
     public static final class Builder {
-        private @Nullable String apiKey;
-        private URI baseUrl = URI.create(DEFAULT_BASE_URL);
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofSeconds(60);
-        private Duration callTimeout = Duration.ofSeconds(120);
-        private int uploadParallelism = 4;
-        private int uploadMaxAttempts = 3;
-        private Duration generateTimeout = Duration.ofMinutes(5);
-        private Duration pollInterval = Duration.ofSeconds(2);
-        private String generateModel = "realisticVisionV51_v51VAE_94301.safetensors";
+        private final AdapterSettings.Builder settings =
+                AdapterSettings.builder(ID, URI.create(DEFAULT_BASE_URL), DEFAULT_GENERATE_MODEL);
         private boolean validateBaseModel = true;
-        private Clock clock = Clock.systemUTC();
-        private ImageUploads.Pause pause = d -> Thread.sleep(d.toMillis());
 
         private Builder() {}
 
@@ -459,7 +369,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder apiKey(String apiKey) {
-            this.apiKey = Objects.requireNonNull(apiKey, "apiKey == null");
+            settings.apiKey(apiKey);
             return this;
         }
 
@@ -470,7 +380,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl == null");
+            settings.baseUrl(baseUrl);
             return this;
         }
 
@@ -481,18 +391,18 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            settings.connectTimeout(timeout);
             return this;
         }
 
         /**
-         * Sets the read timeout (default 60 s).
+         * Sets the read timeout, also used for writes (default 60 s).
          *
          * @param timeout the timeout
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            settings.readTimeout(timeout);
             return this;
         }
 
@@ -503,7 +413,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder callTimeout(Duration timeout) {
-            this.callTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            settings.callTimeout(timeout);
             return this;
         }
 
@@ -514,26 +424,18 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder uploadParallelism(int parallelism) {
-            if (parallelism < 1) {
-                throw new IllegalArgumentException(
-                        "loraport.novita.upload.parallelism: " + parallelism + " is out of range; allowed 1 or more");
-            }
-            this.uploadParallelism = parallelism;
+            settings.uploadParallelism(parallelism);
             return this;
         }
 
         /**
-         * Sets the attempts per image upload (default 3).
+         * Sets the attempts per image upload, each with a fresh upload URL (default 3).
          *
          * @param attempts 1 or more
          * @return this builder
          */
         public Builder uploadMaxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException(
-                        "loraport.novita.upload.max-attempts: " + attempts + " is out of range; allowed 1 or more");
-            }
-            this.uploadMaxAttempts = attempts;
+            settings.uploadMaxAttempts(attempts);
             return this;
         }
 
@@ -544,29 +446,30 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          * @return this builder
          */
         public Builder generateTimeout(Duration timeout) {
-            this.generateTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            settings.generateTimeout(timeout);
             return this;
         }
 
         /**
-         * Sets the pause between generation result polls (default 2 s).
+         * Sets the usual pause between generation result polls (default 2 s); a task's ETA may shorten or lengthen
+         * it, up to ten times as long, as {@link dev.loraport.PollPolicy} decides.
          *
-         * @param interval the interval
+         * @param interval a positive interval
          * @return this builder
          */
         public Builder generatePollInterval(Duration interval) {
-            this.pollInterval = Objects.requireNonNull(interval, "interval == null");
+            settings.generatePollInterval(interval);
             return this;
         }
 
         /**
          * Sets the checkpoint used when a generation request names none.
          *
-         * @param modelName a Novita {@code sd_name}, such as {@code realisticVisionV51_v51VAE_94301.safetensors}
+         * @param model a Novita {@code sd_name}, such as {@code realisticVisionV51_v51VAE_94301.safetensors}
          * @return this builder
          */
-        public Builder generateModel(String modelName) {
-            this.generateModel = Objects.requireNonNull(modelName, "modelName == null");
+        public Builder generateModel(String model) {
+            settings.generateModel(model);
             return this;
         }
 
@@ -582,12 +485,12 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         }
 
         Builder clock(Clock clock) {
-            this.clock = clock;
+            settings.clock(clock);
             return this;
         }
 
         Builder pause(ImageUploads.Pause pause) {
-            this.pause = pause;
+            settings.pause(pause);
             return this;
         }
 
@@ -596,6 +499,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
          *
          * @return the provider
          * @throws NullPointerException when the API key is missing
+         * @throws IllegalStateException when the API key is blank
          */
         public NovitaTrainingProvider build() {
             return new NovitaTrainingProvider(this);

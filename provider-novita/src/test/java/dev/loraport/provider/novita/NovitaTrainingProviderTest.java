@@ -382,6 +382,29 @@ class NovitaTrainingProviderTest {
     }
 
     @Test
+    void anErrorInsideA200ThatEchoesTheKeyNeverShowsIt() {
+        wm.stubFor(get(urlPathEqualTo("/v3/training"))
+                .willReturn(
+                        okJson("{\"code\":403,\"reason\":\"INVALID_API_KEY\",\"message\":\"bad key " + KEY + "\"}")));
+
+        assertThatThrownBy(() -> provider.list(PageRequest.first(10)))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("bad key ****")
+                .satisfies(e -> assertThat(e.toString()).doesNotContain(KEY));
+    }
+
+    @Test
+    void aSuccessBodyOverTheSizeCapIsMalformedNotReadIntoMemory() {
+        String pad = "x".repeat(17 << 20);
+        wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
+                .willReturn(okJson("{\"task_id\":\"t\",\"task_status\":\"TRAINING\",\"pad\":\"" + pad + "\"}")));
+
+        assertThatThrownBy(() -> provider.status(TaskId.of("t")))
+                .isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("larger than 16777216 bytes");
+    }
+
+    @Test
     void rateLimitCarriesRetryAfterWhenSent() {
         wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
                 .willReturn(aResponse()

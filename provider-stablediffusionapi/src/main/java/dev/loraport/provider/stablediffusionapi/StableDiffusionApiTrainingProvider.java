@@ -1,6 +1,5 @@
 package dev.loraport.provider.stablediffusionapi;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,35 +15,33 @@ import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.ProviderConfig;
 import dev.loraport.ProviderInfo;
-import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TaskId;
-import dev.loraport.TrainingImage;
 import dev.loraport.TrainingKind;
 import dev.loraport.TrainingProvider;
-import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.AdapterSettings;
+import dev.loraport.adapter.internal.Answer;
+import dev.loraport.adapter.internal.GenerationPoll;
+import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabApi;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabCapabilities;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabHttp;
-import dev.loraport.provider.stablediffusionapi.internal.ModelsLabMapper;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiApi;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiCapabilities;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiErrors;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiHttp;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiMapper;
+import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiUploader;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
-import retrofit2.Retrofit;
 
 /**
  * ModelsLab's (formerly stablediffusionapi.com) training API behind the neutral {@link TrainingProvider}:
@@ -62,7 +59,7 @@ import retrofit2.Retrofit;
 public final class StableDiffusionApiTrainingProvider implements TrainingProvider {
 
     /** The provider id, also the configuration prefix {@code loraport.stablediffusionapi.*}. */
-    public static final String ID = ModelsLabHttp.ID;
+    public static final String ID = StableDiffusionApiHttp.ID;
 
     /** The default service URL (the current ModelsLab host). */
     public static final String DEFAULT_BASE_URL = "https://modelslab.com";
@@ -74,57 +71,29 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     private static final Set<String> TRAINING_TYPES = Set.of("men", "women", "female", "couple", "null");
     private static final long MAX_IMAGE_BYTES = 5L * 1024 * 1024;
 
+    private static final String DEFAULT_GENERATE_MODEL = "realistic-vision-v51";
+
     private final ProviderInfo info =
-            new ProviderInfo(ID, "ModelsLab (stablediffusionapi.com)", ModelsLabCapabilities.of());
-    private final ModelsLabApi api;
-    private final ModelsLabHttp http;
-    private final OkHttpClient client;
+            new ProviderInfo(ID, "ModelsLab (stablediffusionapi.com)", StableDiffusionApiCapabilities.of());
+    private final StableDiffusionApiHttp http;
+    private final StableDiffusionApiApi api;
+    private final StableDiffusionApiUploader uploader;
+    private final GenerationPoll generations;
     private final ObjectMapper mapper;
-    private final ImageUploads uploads;
     private final Clock clock;
-    private final ImageUploads.Pause pause;
-    private final Duration generateTimeout;
-    private final Duration pollInterval;
     private final String generateModel;
     private final boolean listFetchesStatus;
     private final @Nullable String webhook;
 
     private StableDiffusionApiTrainingProvider(Builder b) {
-        String key = Objects.requireNonNull(b.apiKey, "apiKey == null");
-        if (key.isBlank()) {
-            throw new IllegalStateException(
-                    "no API key: set loraport.stablediffusionapi.api-key or LORAPORT_STABLEDIFFUSIONAPI_API_KEY");
-        }
-        this.clock = b.clock;
-        this.pause = b.pause;
-        this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        String userAgent = "loraport/" + version();
-        this.client = new OkHttpClient.Builder()
-                .connectTimeout(b.connectTimeout)
-                .readTimeout(b.readTimeout)
-                .writeTimeout(b.readTimeout)
-                .callTimeout(b.callTimeout)
-                .retryOnConnectionFailure(false)
-                // A 307/308 would re-send the body, key included, to whatever host the redirect names.
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .addInterceptor(chain -> chain.proceed(chain.request()
-                        .newBuilder()
-                        .header("User-Agent", userAgent)
-                        .header("Accept", "application/json")
-                        .build()))
-                .build();
-        String url = b.baseUrl.toString();
-        this.api = new Retrofit.Builder()
-                .baseUrl(url.endsWith("/") ? url : url + "/")
-                .client(client)
-                .build()
-                .create(ModelsLabApi.class);
-        this.http = new ModelsLabHttp(mapper, key, clock);
-        this.uploads = new ImageUploads(ID, b.uploadParallelism, b.uploadMaxAttempts, pause);
-        this.generateTimeout = b.generateTimeout;
-        this.pollInterval = b.pollInterval;
-        this.generateModel = b.generateModel;
+        AdapterSettings settings = b.settings.build();
+        this.clock = settings.clock();
+        this.http = new StableDiffusionApiHttp(settings);
+        this.api = http.api();
+        this.mapper = http.mapper();
+        this.uploader = new StableDiffusionApiUploader(http, settings.imageUploads());
+        this.generations = new GenerationPoll(settings);
+        this.generateModel = settings.generateModel();
         this.listFetchesStatus = b.listFetchesStatus;
         this.webhook = b.webhook;
     }
@@ -145,24 +114,12 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
      * @return the provider
      */
     public static StableDiffusionApiTrainingProvider from(ProviderConfig config) {
-        Builder b = builder().apiKey(config.requireApiKey());
-        config.baseUrl().ifPresent(b::baseUrl);
-        config.connectTimeout().ifPresent(t -> b.connectTimeout = t);
-        config.readTimeout().ifPresent(t -> b.readTimeout = t);
-        config.callTimeout().ifPresent(t -> b.callTimeout = t);
-        b.uploadParallelism = config.intOption("upload.parallelism", b.uploadParallelism);
-        b.uploadMaxAttempts = config.intOption("upload.max-attempts", b.uploadMaxAttempts);
-        b.generateTimeout = config.durationOption("generate.timeout", b.generateTimeout);
-        b.pollInterval = config.durationOption("generate.poll-interval", b.pollInterval);
-        b.generateModel = config.option("generate.model-id").orElse(b.generateModel);
-        b.listFetchesStatus = config.booleanOption("list.fetch-status", false);
-        b.webhook = config.option("webhook").orElse(null);
+        Builder b = builder();
+        // generate.model-id was this adapter's own key before both adapters shared generate.model.
+        b.settings.read(config, "generate.model-id");
+        b.listFetchesStatus(config.booleanOption("list.fetch-status", false));
+        b.webhook(config.option("webhook").orElse(null));
         return b.build();
-    }
-
-    private static String version() {
-        String v = StableDiffusionApiTrainingProvider.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     @Override
@@ -196,15 +153,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         // Every local check happens before the first call: read and sniff all local images up front.
         List<LocalImages.Local> local =
                 LocalImages.read(ID, request.images(), info.capabilities().imageFormats(), MAX_IMAGE_BYTES);
-        List<String> links = uploads.run(local, this::crop);
-        List<String> urls = new ArrayList<>();
-        int next = 0;
-        for (TrainingImage image : request.images()) {
-            urls.add(
-                    image.source() == TrainingImage.Source.URL
-                            ? image.url().orElseThrow().toString()
-                            : links.get(next++));
-        }
+        List<String> urls = uploader.upload(request.images(), local);
         ObjectNode body = mapper.createObjectNode();
         body.put("instance_prompt", request.instancePrompt().orElse(""));
         body.put("class_prompt", request.classPrompt().orElse(""));
@@ -235,9 +184,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
             }
         }
         JsonNode response = http.execute("create", api.create(endpoint, http.body(body)));
-        String trainingId = ModelsLabHttp.text(response, "training_id");
+        String trainingId = JsonFields.nonBlank(response, "training_id");
         if (trainingId == null) {
-            trainingId = ModelsLabHttp.text(response, "model_id");
+            trainingId = JsonFields.nonBlank(response, "model_id");
         }
         if (trainingId == null) {
             throw new MalformedResponseException(
@@ -254,24 +203,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 .name(request.name())
                 .kind(request.kind())
                 .status(TrainingStatus.QUEUED)
-                .rawStatus(ModelsLabMapper.stage(response))
+                .rawStatus(StableDiffusionApiMapper.stage(response))
                 .createdAt(clock.instant())
                 .build();
-    }
-
-    private String crop(LocalImages.Local image) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put(
-                "image",
-                "data:image/" + image.format() + ";base64,"
-                        + Base64.getEncoder().encodeToString(image.bytes()));
-        body.put("crop", "true");
-        JsonNode response = http.execute("upload", api.crop(http.body(body)));
-        String link = ModelsLabHttp.text(response, "link");
-        if (link == null) {
-            throw new MalformedResponseException(ID, "upload", "no link in the base64_crop response", 200, null, null);
-        }
-        return link;
     }
 
     private static String option(Map<String, Object> options, String key, String fallback) {
@@ -281,15 +215,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask status(TaskId id) {
-        ModelsLabHttp.Answer a = http.send("status", api.status(id.value(), http.body(null)));
-        if (a.json() == null) {
-            throw ModelsLabHttp.nonJson("status", a.status());
-        }
-        // On this endpoint "failed" describes the job, while "error" is a failed call (unknown id, bad key...).
-        if (a.status() / 100 != 2 || a.bodyStatus().equals("error")) {
-            throw http.error("status", a);
-        }
-        return ModelsLabMapper.task(id.value(), a.json());
+        JsonNode json =
+                http.execute("status", api.status(id.value(), http.body(null)), StableDiffusionApiErrors.STATUS);
+        return StableDiffusionApiMapper.task(id.value(), json);
     }
 
     @Override
@@ -332,7 +260,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     private static @Nullable String firstText(JsonNode node, String... fields) {
         for (String f : fields) {
-            String v = ModelsLabHttp.text(node, f);
+            String v = JsonFields.nonBlank(node, f);
             if (v != null) {
                 return v;
             }
@@ -342,31 +270,20 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void cancel(TaskId id) {
-        ModelsLabHttp.Answer a = http.send("cancel", api.cancelMisspelt(id.value(), http.body(null)));
+        Answer a = http.send("cancel", api.cancelMisspelt(id.value(), http.body(null)));
         boolean notFound = "training id not found"
-                .equalsIgnoreCase(
-                        String.valueOf(ModelsLabMapper.stage(a.json() == null ? mapper.createObjectNode() : a.json())));
+                .equalsIgnoreCase(String.valueOf(
+                        StableDiffusionApiMapper.stage(a.json() == null ? mapper.createObjectNode() : a.json())));
         if (a.status() == 404 && !notFound) {
             // The misspelt route is what every client uses; the OpenAPI spelling is the fallback.
             a = http.send("cancel", api.cancel(id.value(), http.body(null)));
         }
-        check("cancel", a);
+        http.judge("cancel", a);
     }
 
     @Override
     public void delete(TaskId id) {
-        check("delete", http.send("delete", api.delete(id.value(), http.body(null))));
-    }
-
-    private void check(String operation, ModelsLabHttp.Answer a) {
-        if (a.json() == null) {
-            throw ModelsLabHttp.nonJson(operation, a.status());
-        }
-        if (a.status() / 100 != 2
-                || a.bodyStatus().equals("error")
-                || a.bodyStatus().equals("failed")) {
-            throw http.error(operation, a);
-        }
+        http.execute("delete", api.delete(id.value(), http.body(null)));
     }
 
     @Override
@@ -398,34 +315,23 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                             .collect(Collectors.joining(",")));
         }
         JsonNode response = http.execute("generate", api.text2img(http.body(body)));
-        Instant deadline = clock.instant().plus(generateTimeout);
-        String id = ModelsLabHttp.text(response, "id");
-        String fetchUrl = ModelsLabHttp.text(response, "fetch_result");
-        while (true) {
-            String status = String.valueOf(ModelsLabHttp.text(response, "status"));
-            if (status.equals("success") && response.path("output").size() > 0) {
-                return result(response, id);
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new ProviderUnavailableException(
-                        ID,
-                        "generate",
-                        "no images after " + generateTimeout + " (request " + id + ")",
-                        null,
-                        null,
-                        null);
-            }
-            sleep(pollInterval);
-            String url = fetchUrl != null ? fetchUrl : "api/v6/images/fetch/" + id;
-            try {
-                response = http.execute("generate", api.fetch(url, http.body(null)));
-            } catch (TrainingProviderException e) {
-                // Fetching is safe to repeat; a transient failure only delays the next look.
-                if (!e.isRetryable()) {
-                    throw e;
-                }
-            }
+        String id = JsonFields.nonBlank(response, "id");
+        String fetchUrl = JsonFields.nonBlank(response, "fetch_result");
+        String url = fetchUrl != null ? fetchUrl : "api/v6/images/fetch/" + id;
+        return generations.await(
+                "request " + id,
+                look(response, id),
+                () -> look(http.execute("generate", api.fetch(url, http.body(null))), id));
+    }
+
+    private static GenerationPoll.Look<GenerationResult> look(JsonNode response, @Nullable String id) {
+        if (StableDiffusionApiErrors.bodyStatus(response).equals("success")
+                && response.path("output").size() > 0) {
+            return GenerationPoll.Look.done(result(response, id));
         }
+        JsonNode eta = response.get("eta");
+        return GenerationPoll.Look.pending(
+                eta != null && eta.isNumber() ? Duration.ofMillis(Math.round(eta.asDouble() * 1000)) : null, null);
     }
 
     private static GenerationResult result(JsonNode response, @Nullable String id) {
@@ -436,19 +342,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         return new GenerationResult(images, id);
     }
 
-    private void sleep(Duration d) {
-        try {
-            pause.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException(ID, "generate", "interrupted while waiting", null, null, e);
-        }
-    }
-
     @Override
     public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
+        http.close();
     }
 
     @Override
@@ -458,20 +354,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     /** Builds a {@link StableDiffusionApiTrainingProvider}. Not thread-safe. */
     public static final class Builder {
-        private @Nullable String apiKey;
-        private URI baseUrl = URI.create(DEFAULT_BASE_URL);
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofSeconds(60);
-        private Duration callTimeout = Duration.ofSeconds(120);
-        private int uploadParallelism = 4;
-        private int uploadMaxAttempts = 3;
-        private Duration generateTimeout = Duration.ofMinutes(5);
-        private Duration pollInterval = Duration.ofSeconds(2);
-        private String generateModel = "realistic-vision-v51";
+        private final AdapterSettings.Builder settings =
+                AdapterSettings.builder(ID, URI.create(DEFAULT_BASE_URL), DEFAULT_GENERATE_MODEL);
         private boolean listFetchesStatus;
         private @Nullable String webhook;
-        private Clock clock = Clock.systemUTC();
-        private ImageUploads.Pause pause = d -> Thread.sleep(d.toMillis());
 
         private Builder() {}
 
@@ -482,7 +368,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
          * @return this builder
          */
         public Builder apiKey(String apiKey) {
-            this.apiKey = Objects.requireNonNull(apiKey, "apiKey == null");
+            settings.apiKey(apiKey);
             return this;
         }
 
@@ -493,59 +379,96 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
          * @return this builder
          */
         public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl == null");
+            settings.baseUrl(baseUrl);
             return this;
         }
 
         /**
-         * Sets the connect, read and whole-call timeouts (defaults 10 s, 60 s, 120 s).
+         * Sets the connect timeout (default 10 s).
          *
-         * @param connect the connect timeout
-         * @param read the read timeout
-         * @param call the whole-call timeout
+         * @param timeout the timeout
          * @return this builder
          */
-        public Builder timeouts(Duration connect, Duration read, Duration call) {
-            this.connectTimeout = Objects.requireNonNull(connect, "connect == null");
-            this.readTimeout = Objects.requireNonNull(read, "read == null");
-            this.callTimeout = Objects.requireNonNull(call, "call == null");
+        public Builder connectTimeout(Duration timeout) {
+            settings.connectTimeout(timeout);
             return this;
         }
 
         /**
-         * Sets upload parallelism and attempts per image (defaults 4 and 3).
+         * Sets the read timeout, also used for writes (default 60 s).
          *
-         * @param parallelism concurrent uploads
-         * @param maxAttempts attempts per image
+         * @param timeout the timeout
          * @return this builder
          */
-        public Builder uploads(int parallelism, int maxAttempts) {
-            this.uploadParallelism = parallelism;
-            this.uploadMaxAttempts = maxAttempts;
+        public Builder readTimeout(Duration timeout) {
+            settings.readTimeout(timeout);
             return this;
         }
 
         /**
-         * Sets how long generate waits and how often it fetches (defaults 5 min, 2 s).
+         * Sets the whole-call timeout (default 120 s).
          *
-         * @param timeout the wait
-         * @param pollInterval the pause between fetches
+         * @param timeout the timeout
          * @return this builder
          */
-        public Builder generation(Duration timeout, Duration pollInterval) {
-            this.generateTimeout = Objects.requireNonNull(timeout, "timeout == null");
-            this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval == null");
+        public Builder callTimeout(Duration timeout) {
+            settings.callTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Sets how many images upload through {@code base64_crop} at once (default 4).
+         *
+         * @param parallelism 1 or more
+         * @return this builder
+         */
+        public Builder uploadParallelism(int parallelism) {
+            settings.uploadParallelism(parallelism);
+            return this;
+        }
+
+        /**
+         * Sets the attempts per image upload (default 3).
+         *
+         * @param attempts 1 or more
+         * @return this builder
+         */
+        public Builder uploadMaxAttempts(int attempts) {
+            settings.uploadMaxAttempts(attempts);
+            return this;
+        }
+
+        /**
+         * Sets how long generate waits for images (default 5 min).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder generateTimeout(Duration timeout) {
+            settings.generateTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Sets the usual pause between fetches of a queued generation (default 2 s); the service's {@code eta} may
+         * shorten or lengthen it, up to ten times as long, as {@link dev.loraport.PollPolicy} decides.
+         *
+         * @param interval a positive interval
+         * @return this builder
+         */
+        public Builder generatePollInterval(Duration interval) {
+            settings.generatePollInterval(interval);
             return this;
         }
 
         /**
          * Sets the checkpoint used when a generation request names none (default {@code realistic-vision-v51}).
          *
-         * @param modelId a ModelsLab model id
+         * @param model a ModelsLab model id
          * @return this builder
          */
-        public Builder generateModel(String modelId) {
-            this.generateModel = Objects.requireNonNull(modelId, "modelId == null");
+        public Builder generateModel(String model) {
+            settings.generateModel(model);
             return this;
         }
 
@@ -572,12 +495,12 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         }
 
         Builder clock(Clock clock) {
-            this.clock = clock;
+            settings.clock(clock);
             return this;
         }
 
         Builder pause(ImageUploads.Pause pause) {
-            this.pause = pause;
+            settings.pause(pause);
             return this;
         }
 
@@ -586,6 +509,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
          *
          * @return the provider
          * @throws NullPointerException when the API key is missing
+         * @throws IllegalStateException when the API key is blank
          */
         public StableDiffusionApiTrainingProvider build() {
             return new StableDiffusionApiTrainingProvider(this);

@@ -57,7 +57,8 @@ class RequestSchemaTest {
         StableDiffusionApiTrainingProvider p = StableDiffusionApiTrainingProvider.builder()
                 .apiKey("k")
                 .baseUrl(URI.create(wm.baseUrl()))
-                .generation(Duration.ofSeconds(5), Duration.ofMillis(1))
+                .generateTimeout(Duration.ofSeconds(5))
+                .generatePollInterval(Duration.ofMillis(1))
                 .build();
 
         p.create(TrainingRequest.builder()

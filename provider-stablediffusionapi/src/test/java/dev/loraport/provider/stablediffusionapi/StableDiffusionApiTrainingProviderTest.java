@@ -64,7 +64,8 @@ class StableDiffusionApiTrainingProviderTest {
         provider = StableDiffusionApiTrainingProvider.builder()
                 .apiKey(KEY)
                 .baseUrl(URI.create(wm.baseUrl()))
-                .generation(Duration.ofSeconds(5), Duration.ofMillis(1))
+                .generateTimeout(Duration.ofSeconds(5))
+                .generatePollInterval(Duration.ofMillis(1))
                 .pause(pauses::add)
                 .build();
     }
@@ -143,6 +144,18 @@ class StableDiffusionApiTrainingProviderTest {
 
         assertThat(t.status()).isEqualTo(TrainingStatus.FAILED);
         assertThat(t.failureReason()).contains("bad images");
+    }
+
+    @Test
+    void aKeyEchoedInAFailedJobsReasonIsScrubbed() {
+        wm.stubFor(post(STATUS)
+                .willReturn(okJson(
+                        "{\"status\":\"failed\",\"messege\":\"training_failed\",\"data\":\"bad key " + KEY + "\"}")));
+
+        TrainingTask t = provider.status(TaskId.of("F5jvdzGnYi"));
+
+        assertThat(t.failureReason()).contains("bad key ****");
+        assertThat(t.toString()).doesNotContain(KEY);
     }
 
     @Test

@@ -2,46 +2,61 @@ package dev.loraport.provider.novita.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loraport.AuthenticationException;
-import dev.loraport.ProviderUnavailableException;
 import dev.loraport.QuotaExceededException;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TaskNotFoundException;
 import dev.loraport.TrainingProviderException;
+import dev.loraport.adapter.internal.Answer;
+import dev.loraport.adapter.internal.JsonFields;
+import dev.loraport.adapter.internal.ServiceErrors;
 import dev.loraport.internal.HttpErrors;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps a Novita error response ({@code {code, reason, message, metadata}}, providers.md A.0) to a loraport
- * exception: the body's {@code reason} first, the HTTP status otherwise.
+ * Maps a Novita error body ({@code {code, reason, message, metadata}}, providers.md A.0) to a loraport exception:
+ * the body's {@code reason} first, the HTTP status otherwise. The same shape inside an HTTP 2xx is a failed call
+ * too.
  */
-public final class NovitaErrors {
+public final class NovitaErrors implements ServiceErrors {
 
-    static final String ID = "novita";
+    /** The errors of every Novita endpoint. */
+    public static final NovitaErrors CALLS = new NovitaErrors();
+
+    private static final String ID = NovitaHttp.ID;
 
     private NovitaErrors() {}
 
+    @Override
+    public TrainingProviderException fromErrorStatus(String operation, Answer answer) {
+        return map(operation, answer.status(), answer.json(), answer.retryAfter());
+    }
+
+    @Override
+    public @Nullable TrainingProviderException insideSuccess(String operation, Answer answer) {
+        JsonNode node = answer.json();
+        JsonNode code = node == null ? null : node.get("code");
+        if (code != null && code.canConvertToInt() && code.asInt() >= 400 && node.hasNonNull("reason")) {
+            // Novita's error shape inside a 2xx is still a failed call; read as data it would look empty.
+            return map(operation, code.asInt(), node, null);
+        }
+        return null;
+    }
+
     /**
-     * The exception for an error response.
+     * The exception for an error body.
      *
      * @param operation the operation
-     * @param status the HTTP status
-     * @param body the parsed body, or null when it was not JSON
+     * @param status the HTTP status, or the body's {@code code} when it came with a 2xx
+     * @param body the body, or null
      * @param retryAfter the parsed Retry-After header, or null
      * @return the exception to throw
      */
-    public static TrainingProviderException map(
+    static TrainingProviderException map(
             String operation, int status, @Nullable JsonNode body, @Nullable Duration retryAfter) {
-        String reason = text(body, "reason");
-        String message = text(body, "message");
+        String reason = JsonFields.text(body, "reason");
+        String message = JsonFields.text(body, "message");
         String providerText = reason == null ? message : message == null ? reason : reason + ": " + message;
-        if (body == null) {
-            if (status >= 500) {
-                return new ProviderUnavailableException(
-                        ID, operation, "the service failed with a non-JSON body", status, null, null);
-            }
-            providerText = "non-JSON error body";
-        }
         if (reason != null) {
             switch (reason) {
                 case "INVALID_API_KEY", "MISSING_API_KEY", "BILLING_AUTH_FAILED" -> {
@@ -65,20 +80,5 @@ public final class NovitaErrors {
             }
         }
         return HttpErrors.fromStatus(ID, operation, status, providerText, retryAfter);
-    }
-
-    /**
-     * A field as text.
-     *
-     * @param node the object, or null
-     * @param field the field
-     * @return the text, or null when absent, null or empty
-     */
-    public static @Nullable String text(@Nullable JsonNode node, String field) {
-        if (node == null) {
-            return null;
-        }
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
     }
 }

@@ -7,6 +7,7 @@ import dev.loraport.TrainingKind;
 import dev.loraport.TrainingModel;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.JsonFields;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,19 +34,19 @@ public final class NovitaMapper {
      * @throws MalformedResponseException when the body carries no task id
      */
     public static TrainingTask task(JsonNode node, @Nullable TrainingKind kindHint, String operation) {
-        String id = NovitaErrors.text(node, "task_id");
+        String id = JsonFields.text(node, "task_id");
         if (id == null) {
             throw new MalformedResponseException(
-                    NovitaErrors.ID, operation, "task without task_id in the response", null, null, null);
+                    NovitaHttp.ID, operation, "task without task_id in the response", null, null, null);
         }
-        String raw = NovitaErrors.text(node, "task_status");
+        String raw = JsonFields.text(node, "task_status");
         List<TrainingModel> models = new ArrayList<>();
         JsonNode ms = node.get("models");
         if (ms != null && ms.isArray()) {
             for (JsonNode m : ms) {
-                String name = NovitaErrors.text(m, "model_name");
+                String name = JsonFields.text(m, "model_name");
                 if (name != null) {
-                    String mraw = NovitaErrors.text(m, "model_status");
+                    String mraw = JsonFields.text(m, "model_status");
                     models.add(new TrainingModel(
                             name, "SERVING".equals(mraw) ? TrainingStatus.READY : TrainingStatus.DEPLOYING, mraw));
                 }
@@ -53,9 +54,9 @@ public final class NovitaMapper {
         }
         TrainingTask.Builder b = TrainingTask.builder()
                 .id(TaskId.of(id))
-                .providerId(NovitaErrors.ID)
-                .name(NovitaErrors.text(node, "task_name"))
-                .kind(kind(NovitaErrors.text(node, "task_type"), kindHint))
+                .providerId(NovitaHttp.ID)
+                .name(JsonFields.text(node, "task_name"))
+                .kind(kind(JsonFields.text(node, "task_type"), kindHint))
                 .status(status(raw, models, id))
                 .rawStatus(raw)
                 .models(models);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.ProviderUnavailableException;
+import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.internal.HttpErrors;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages.Local;
@@ -32,15 +33,13 @@ public final class NovitaUploader {
     /**
      * Creates the uploader.
      *
-     * @param api the Novita API
-     * @param http the call runner
-     * @param uploadClient a client WITHOUT the Authorization interceptor
+     * @param http the call runner; its upload client carries no Authorization header
      * @param uploads the parallel, per-image retrying runner
      */
-    public NovitaUploader(NovitaApi api, NovitaHttp http, OkHttpClient uploadClient, ImageUploads uploads) {
-        this.api = api;
+    public NovitaUploader(NovitaHttp http, ImageUploads uploads) {
+        this.api = http.api();
         this.http = http;
-        this.uploadClient = uploadClient;
+        this.uploadClient = http.uploadClient();
         this.uploads = uploads;
     }
 
@@ -56,18 +55,18 @@ public final class NovitaUploader {
 
     private String uploadOne(Local image) {
         JsonNode slot = http.execute("upload", api.assetUrl(http.body(Map.of("file_extension", image.format()))));
-        String assetsId = NovitaErrors.text(slot, "assets_id");
-        String url = NovitaErrors.text(slot, "upload_url");
+        String assetsId = JsonFields.text(slot, "assets_id");
+        String url = JsonFields.text(slot, "upload_url");
         if (assetsId == null || url == null) {
             throw new MalformedResponseException(
-                    NovitaErrors.ID, "upload", "no assets_id or upload_url in the response", null, null, null);
+                    NovitaHttp.ID, "upload", "no assets_id or upload_url in the response", null, null, null);
         }
         put(image, slot, url);
         return assetsId;
     }
 
     private void put(Local image, JsonNode slot, String url) {
-        String method = NovitaErrors.text(slot, "method");
+        String method = JsonFields.text(slot, "method");
         Request.Builder rb = new Request.Builder()
                 .url(url)
                 .method(
@@ -91,13 +90,13 @@ public final class NovitaUploader {
                 // An expired presigned URL answers 403: a new URL fixes it, so it is retryable here.
                 if (code == 403 || code == 408 || code == 429 || code >= 500) {
                     throw new ProviderUnavailableException(
-                            NovitaErrors.ID, "upload", "the upload URL refused the image", code, null, null);
+                            NovitaHttp.ID, "upload", "the upload URL refused the image", code, null, null);
                 }
                 throw new InvalidRequestException(
-                        NovitaErrors.ID, "upload", "the upload URL rejected the image", code, null, null);
+                        NovitaHttp.ID, "upload", "the upload URL rejected the image", code, null, null);
             }
         } catch (IOException e) {
-            throw HttpErrors.fromIo(NovitaErrors.ID, "upload", e);
+            throw HttpErrors.fromIo(NovitaHttp.ID, "upload", e);
         }
     }
 }

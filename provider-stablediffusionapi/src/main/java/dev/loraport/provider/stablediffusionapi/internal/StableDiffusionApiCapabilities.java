@@ -6,12 +6,12 @@ import dev.loraport.TrainingKind;
 import java.util.List;
 
 /** What ModelsLab's training and v6 generation APIs accept (providers.md B.2-B.11; choices in the README). */
-public final class ModelsLabCapabilities {
+public final class StableDiffusionApiCapabilities {
 
     /** {@code base_model_type} of lora_fine_tune: SDXL (the service default) or SD 1.5 ("normal"). */
     public static final List<String> BASE_MODELS = List.of("sdxl", "normal");
 
-    private ModelsLabCapabilities() {}
+    private StableDiffusionApiCapabilities() {}
 
     /**
      * The capabilities.

@@ -9,7 +9,7 @@ import retrofit2.http.Path;
 import retrofit2.http.Url;
 
 /** ModelsLab's endpoints (shared/providers.md part B): every call a POST with the key in the JSON body. */
-public interface ModelsLabApi {
+public interface StableDiffusionApiApi {
 
     /**
      * Starts a training job.

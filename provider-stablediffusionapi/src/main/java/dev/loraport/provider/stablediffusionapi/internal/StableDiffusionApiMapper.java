@@ -5,6 +5,7 @@ import dev.loraport.TaskId;
 import dev.loraport.TrainingModel;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.JsonFields;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -15,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Maps {@code fine_tune_status} bodies to {@link TrainingTask} (providers.md B.5, B.10). */
-public final class ModelsLabMapper {
+public final class StableDiffusionApiMapper {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelsLabMapper.class);
+    private static final Logger log = LoggerFactory.getLogger(StableDiffusionApiMapper.class);
 
     private static final Map<String, TrainingStatus> STAGES = Map.of(
             "deploying_gpu", TrainingStatus.QUEUED,
@@ -35,7 +36,7 @@ public final class ModelsLabMapper {
     private static final Pattern UPTO = Pattern.compile("upto\\s+(\\d+)\\s+minutes", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINES = Pattern.compile("\\r?\\n|\\s/n\\s?|^/n\\s");
 
-    private ModelsLabMapper() {}
+    private StableDiffusionApiMapper() {}
 
     /**
      * The training stage of a status body: {@code messege} (the service's typo), else {@code message}, else
@@ -46,7 +47,7 @@ public final class ModelsLabMapper {
      */
     public static @Nullable String stage(JsonNode json) {
         for (String field : new String[] {"messege", "message", "training_status", "model_training_status"}) {
-            String v = ModelsLabHttp.text(json, field);
+            String v = JsonFields.nonBlank(json, field);
             if (v != null) {
                 return v;
             }
@@ -63,12 +64,12 @@ public final class ModelsLabMapper {
      */
     public static TrainingTask task(String id, JsonNode json) {
         String raw = stage(json);
-        String bodyStatus = ModelsLabHttp.text(json, "status");
-        String data = ModelsLabHttp.text(json, "data");
+        String bodyStatus = JsonFields.nonBlank(json, "status");
+        String data = JsonFields.nonBlank(json, "data");
         TrainingStatus status = status(raw, bodyStatus, id);
         TrainingTask.Builder b = TrainingTask.builder()
                 .id(TaskId.of(id))
-                .providerId(ModelsLabHttp.ID)
+                .providerId(StableDiffusionApiHttp.ID)
                 .status(status)
                 .rawStatus(raw);
         if (status == TrainingStatus.FAILED) {
