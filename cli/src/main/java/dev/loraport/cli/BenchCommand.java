@@ -216,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("ready", ready.size());
         m.put("failed", lane.runs.size() - ready.size());
         // Trainings the service holds beyond those the caller was told about: each one is billed twice.
-        m.put("duplicateTrainings", lane.sim == null ? null : lane.sim.simulator.jobsCreated() - accepted.size());
+        m.put("duplicateTrainings", lane.sim == null ? null : lane.sim.simulator.tasksCreated() - accepted.size());
         m.put("acceptMillisP50", percentile(acceptMs, 50));
         m.put("acceptMillisMax", acceptMs.length == 0 ? null : acceptMs[acceptMs.length - 1]);
         m.put("readySecondsP50", percentile(readyS, 50));

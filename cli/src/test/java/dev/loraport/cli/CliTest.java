@@ -149,7 +149,7 @@ class CliTest {
         assertThat(task.get("status").asText()).isEqualTo("READY");
         String id = task.get("id").asText();
         String model = task.get("models").get(0).get("name").asText();
-        assertThat(novita.jobsCreated()).isEqualTo(1);
+        assertThat(novita.tasksCreated()).isEqualTo(1);
 
         assertThat(run(env, "status", "novita:" + id, "--json")).isZero();
         assertThat(json().get("id").asText()).isEqualTo(id);
@@ -362,7 +362,7 @@ class CliTest {
         // Counted by the client here: a real service cannot be asked what it received.
         assertThat(p.get("apiCalls").asLong()).isPositive();
         assertThat(p.get("duplicateTrainings").isNull()).isTrue();
-        assertThat(novita.jobsCreated()).isEqualTo(1);
+        assertThat(novita.tasksCreated()).isEqualTo(1);
         assertThat(Files.readString(report.resolve("report.html"))).contains("on the real service");
     }
 

@@ -43,19 +43,19 @@ public final class NovitaSimulator extends SimulatorServer {
     private final boolean assetsIdAsString;
     private final boolean legacyGenerateWrapper;
     private final boolean ttlAsString;
-    private final TaskBook<Job> jobs = new TaskBook<>(
+    private final TaskBook<NovitaTask> jobs = new TaskBook<>(
             () -> UUID.randomUUID().toString(),
-            (id, name, createdAt, d) -> new Job(id, name, "subject", createdAt, d, null));
+            (id, name, createdAt, d) -> new NovitaTask(id, name, "subject", createdAt, d, null));
     private final Map<String, Asset> assets = new HashMap<>();
     private final Map<String, SimulatedGeneration> generations = new HashMap<>();
     private int assetSeq = 100024;
 
-    private static final class Job extends SimulatedTask {
+    private static final class NovitaTask extends SimulatedTask {
         final String name;
         final String type;
         final String modelName;
 
-        Job(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
+        NovitaTask(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
             super(id, createdAt, d, failure);
             this.name = name;
             this.type = type;
@@ -102,7 +102,7 @@ public final class NovitaSimulator extends SimulatorServer {
     }
 
     @Override
-    TaskBook<Job> tasks() {
+    TaskBook<NovitaTask> tasks() {
         return jobs;
     }
 
@@ -294,19 +294,20 @@ public final class NovitaSimulator extends SimulatorServer {
             return invalid("components is required");
         }
         String name = text(b, "name");
-        Job job = jobs.add(id -> new Job(id, name, type, clock().now(), durations, takeTrainingFailure()));
+        NovitaTask job =
+                jobs.add(id -> new NovitaTask(id, name, type, clock().now(), durations, takeTrainingFailure()));
         return Reply.json(200, "{\"task_id\":\"" + job.id + "\",\"sim_extra\":1}");
     }
 
     private Reply status(String type, @Nullable String taskId) {
-        Job job = jobs.get(taskId);
+        NovitaTask job = jobs.get(taskId);
         if (job == null || !job.type.equals(type)) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }
         return Reply.json(200, render(job).toString());
     }
 
-    private ObjectNode render(Job job) {
+    private ObjectNode render(NovitaTask job) {
         Instant now = clock().now();
         Duration age = job.age(now);
         TaskDurations d = job.durations;
@@ -360,7 +361,7 @@ public final class NovitaSimulator extends SimulatorServer {
             }
             offset = Integer.parseInt(cursor.substring(2));
         }
-        List<Job> newestFirst = jobs.newestFirst();
+        List<NovitaTask> newestFirst = jobs.newestFirst();
         ObjectNode n = JSON.createObjectNode();
         ArrayNode tasks = n.putArray("tasks");
         int end = Math.min(newestFirst.size(), offset + limit);

@@ -80,7 +80,7 @@ public interface ProviderSimulator {
      *
      * @return the count
      */
-    int jobsCreated();
+    int tasksCreated();
 
     /**
      * Makes the next created task fail when its training ends.

@@ -71,7 +71,7 @@ public final class SimulatorMain {
         };
         sim.start();
         for (int i = 0; i < seed; i++) {
-            sim.seedJob("seeded-" + (i + 1), Duration.ofHours(1 + i));
+            sim.seedTask("seeded-" + (i + 1), Duration.ofHours(1 + i));
         }
         return sim;
     }

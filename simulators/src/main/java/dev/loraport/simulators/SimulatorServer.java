@@ -196,7 +196,7 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     abstract TaskBook<?> tasks();
 
     @Override
-    public final synchronized int jobsCreated() {
+    public final synchronized int tasksCreated() {
         return tasks().size();
     }
 
@@ -217,7 +217,7 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
      * @param age how long ago it was submitted (a task older than its durations is finished)
      * @return the new task's id
      */
-    public final synchronized String seedJob(String name, Duration age) {
+    public final synchronized String seedTask(String name, Duration age) {
         return tasks().seed(name, clock.now().minus(age), durations).id;
     }
 

@@ -47,18 +47,18 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final boolean legacyNewlines;
-    private final TaskBook<Job> jobs =
-            new TaskBook<>(this::newId, (id, name, createdAt, d) -> new Job(id, createdAt, d, null));
+    private final TaskBook<StableDiffusionApiTask> jobs =
+            new TaskBook<>(this::newId, (id, name, createdAt, d) -> new StableDiffusionApiTask(id, createdAt, d, null));
     private final Map<String, byte[]> uploads = new HashMap<>();
     private final Map<Long, SimulatedGeneration> generations = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private long generationSeq = 12_356_473;
 
-    private static final class Job extends SimulatedTask {
+    private static final class StableDiffusionApiTask extends SimulatedTask {
         @Nullable
         Instant canceledAt;
 
-        Job(String id, Instant createdAt, TaskDurations durations, @Nullable String failure) {
+        StableDiffusionApiTask(String id, Instant createdAt, TaskDurations durations, @Nullable String failure) {
             super(id, createdAt, durations, failure);
         }
     }
@@ -97,7 +97,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     @Override
-    TaskBook<Job> tasks() {
+    TaskBook<StableDiffusionApiTask> tasks() {
         return jobs;
     }
 
@@ -282,7 +282,9 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                 && !Set.of("lora", "lycoris").contains(b.get("lora_type").asText())) {
             return error(400, "lora_type must be lora or lycoris");
         }
-        String id = jobs.add(taskId -> new Job(taskId, clock().now(), durations, takeTrainingFailure())).id;
+        String id = jobs.add(
+                        taskId -> new StableDiffusionApiTask(taskId, clock().now(), durations, takeTrainingFailure()))
+                .id;
         long minutes = Math.max(1, durations.total().toMinutes());
         return Reply.json(
                 200,
@@ -291,7 +293,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     private Reply status(String id) {
-        Job job = jobs.get(id);
+        StableDiffusionApiTask job = jobs.get(id);
         if (job == null) {
             return Reply.json(200, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
         }
@@ -357,7 +359,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
     }
 
     private Reply cancel(String id) {
-        Job job = jobs.get(id);
+        StableDiffusionApiTask job = jobs.get(id);
         if (job == null) {
             return Reply.json(404, "{\"status\":\"error\",\"messege\":\"training id not found\"}");
         }
@@ -384,7 +386,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         String loras = text(b, "lora_model");
         if (loras != null) {
             for (String lora : loras.split(",")) {
-                Job j = jobs.get(lora.trim());
+                StableDiffusionApiTask j = jobs.get(lora.trim());
                 boolean ready = j != null && j.canceledAt == null && j.servable(clock().now());
                 if (!ready) {
                     return error(400, "Lora model not found");

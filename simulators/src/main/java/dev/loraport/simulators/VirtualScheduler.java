@@ -22,11 +22,11 @@ import java.util.PriorityQueue;
  */
 public final class VirtualScheduler implements Scheduler {
 
-    private record Job(Instant at, long seq, Runnable task) {}
+    private record Scheduled(Instant at, long seq, Runnable task) {}
 
     private final VirtualClock clock;
-    private final PriorityQueue<Job> queue =
-            new PriorityQueue<>(Comparator.comparing(Job::at).thenComparingLong(Job::seq));
+    private final PriorityQueue<Scheduled> queue =
+            new PriorityQueue<>(Comparator.comparing(Scheduled::at).thenComparingLong(Scheduled::seq));
     private long seq;
 
     /**
@@ -45,7 +45,7 @@ public final class VirtualScheduler implements Scheduler {
 
     @Override
     public synchronized Scheduler.Cancellable schedule(Duration delay, Runnable task) {
-        Job job = new Job(clock.now().plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
+        Scheduled job = new Scheduled(clock.now().plus(delay.isNegative() ? Duration.ZERO : delay), seq++, task);
         queue.add(job);
         return () -> {
             synchronized (this) {
@@ -62,7 +62,7 @@ public final class VirtualScheduler implements Scheduler {
     public void runFor(Duration duration) {
         Instant end = clock.now().plus(duration);
         while (true) {
-            Job job;
+            Scheduled job;
             synchronized (this) {
                 job = queue.peek();
                 if (job == null || job.at().isAfter(end)) {

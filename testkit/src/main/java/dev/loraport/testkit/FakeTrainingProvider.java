@@ -55,12 +55,12 @@ public final class FakeTrainingProvider implements TrainingProvider {
     private final double failurePercent;
     private final Random random;
     private final Supplier<TrainingProviderException> failure;
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, FakeTask> jobs = new LinkedHashMap<>();
     private final Deque<TrainingProviderException> scripted = new ArrayDeque<>();
     private final List<TrainingRequest> created = new ArrayList<>();
     private int seq;
 
-    private record Job(
+    private record FakeTask(
             TrainingRequest request,
             String id,
             Instant createdAt,
@@ -125,11 +125,11 @@ public final class FakeTrainingProvider implements TrainingProvider {
      * @param rawStatus the raw string
      */
     public synchronized void forceRawStatus(String taskId, String rawStatus) {
-        Job j = jobs.get(taskId);
+        FakeTask j = jobs.get(taskId);
         if (j == null) {
             throw new IllegalArgumentException("no job " + taskId);
         }
-        jobs.put(taskId, new Job(j.request(), j.id(), j.createdAt(), j.canceled(), j.failure(), rawStatus));
+        jobs.put(taskId, new FakeTask(j.request(), j.id(), j.createdAt(), j.canceled(), j.failure(), rawStatus));
     }
 
     /**
@@ -137,7 +137,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
      *
      * @return the count
      */
-    public synchronized int jobCount() {
+    public synchronized int taskCount() {
         return jobs.size();
     }
 
@@ -170,7 +170,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
         info.capabilities().validate(info.id(), request);
         maybeFail();
         String id = "fake-" + (++seq);
-        jobs.put(id, new Job(request, id, clock.now(), false, trainingFailures.poll(), null));
+        jobs.put(id, new FakeTask(request, id, clock.now(), false, trainingFailures.poll(), null));
         created.add(request);
         return view(jobs.get(id));
     }
@@ -178,7 +178,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
     @Override
     public synchronized TrainingTask status(TaskId id) {
         maybeFail();
-        Job job = jobs.get(id.value());
+        FakeTask job = jobs.get(id.value());
         if (job == null) {
             throw new TaskNotFoundException(info.id(), "status", "unknown task " + id, 404, null, null);
         }
@@ -188,11 +188,11 @@ public final class FakeTrainingProvider implements TrainingProvider {
     @Override
     public synchronized Page<TrainingTask> list(PageRequest page) {
         maybeFail();
-        List<Job> all = new ArrayList<>(jobs.values());
+        List<FakeTask> all = new ArrayList<>(jobs.values());
         int from = page.cursor() == null ? 0 : Integer.parseInt(page.cursor());
         int to = Math.min(all.size(), from + page.limit());
         List<TrainingTask> items = new ArrayList<>();
-        for (Job j : all.subList(Math.min(from, to), to)) {
+        for (FakeTask j : all.subList(Math.min(from, to), to)) {
             items.add(view(j));
         }
         return new Page<>(items, to < all.size() ? Integer.toString(to) : null);
@@ -201,11 +201,12 @@ public final class FakeTrainingProvider implements TrainingProvider {
     @Override
     public synchronized void cancel(TaskId id) {
         maybeFail();
-        Job job = jobs.get(id.value());
+        FakeTask job = jobs.get(id.value());
         if (job == null) {
             throw new TaskNotFoundException(info.id(), "cancel", "unknown task " + id, 404, null, null);
         }
-        jobs.put(job.id(), new Job(job.request(), job.id(), job.createdAt(), true, job.failure(), job.forcedRaw()));
+        jobs.put(
+                job.id(), new FakeTask(job.request(), job.id(), job.createdAt(), true, job.failure(), job.forcedRaw()));
     }
 
     @Override
@@ -229,7 +230,7 @@ public final class FakeTrainingProvider implements TrainingProvider {
         return new GenerationResult(images, "gen-" + seq);
     }
 
-    private TrainingTask view(Job job) {
+    private TrainingTask view(FakeTask job) {
         Duration age = Duration.between(job.createdAt(), clock.now());
         TrainingStatus status;
         Integer progress = null;

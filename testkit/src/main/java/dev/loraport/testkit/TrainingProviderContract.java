@@ -184,7 +184,7 @@ public abstract class TrainingProviderContract {
     void happyLifecycle() {
         TrainingTask created = provider.create(sampleRequest(TrainingKind.SUBJECT));
         assertThat(created.status()).isEqualTo(TrainingStatus.QUEUED);
-        assertThat(simulator().jobsCreated()).isEqualTo(1);
+        assertThat(simulator().tasksCreated()).isEqualTo(1);
 
         TrainingTask queued = provider.status(created.id());
         assertThat(queued.status()).isEqualTo(TrainingStatus.QUEUED);
@@ -206,7 +206,7 @@ public abstract class TrainingProviderContract {
 
     @Test
     @DisplayName("reports a failed job as FAILED, not as an exception")
-    void failedJob() {
+    void failedTask() {
         simulator().failNextTraining("CUDA out of memory");
         TaskId id = provider.create(sampleRequest(TrainingKind.SUBJECT)).id();
 
@@ -348,7 +348,7 @@ public abstract class TrainingProviderContract {
                 .extracting(InvalidRequestException.Violation::field)
                 .contains("steps", "baseModel");
         assertThat(simulator().requestCount(Endpoint.ANY)).isEqualTo(before);
-        assertThat(simulator().jobsCreated()).isZero();
+        assertThat(simulator().tasksCreated()).isZero();
     }
 
     @Test

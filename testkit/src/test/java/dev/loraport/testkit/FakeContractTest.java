@@ -122,8 +122,8 @@ class FakeContractTest extends TrainingProviderContract {
         }
 
         @Override
-        public int jobsCreated() {
-            return fake.jobCount();
+        public int tasksCreated() {
+            return fake.taskCount();
         }
 
         @Override

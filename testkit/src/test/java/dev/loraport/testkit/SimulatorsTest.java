@@ -101,7 +101,7 @@ class SimulatorsTest {
         assertThat(JSON.readTree(r.body()).get("reason").asText()).isEqualTo("INVALID_REQUEST_BODY");
         assertThat(JSON.readTree(r.body()).get("message").asText()).contains("base_model");
         assertThat(novita.requestCount(Endpoint.CREATE)).isEqualTo(1);
-        assertThat(novita.jobsCreated()).isZero();
+        assertThat(novita.tasksCreated()).isZero();
     }
 
     @Test
@@ -167,7 +167,7 @@ class SimulatorsTest {
                         key + ",\"instance_prompt\":\"p\",\"class_prompt\":\"c\",\"images\":[\"https://x/a.png\"],"
                                 + "\"training_type\":\"men\",\"max_train_steps\":\"2\"}"))
                 .isInstanceOf(IOException.class);
-        assertThat(modelslab.jobsCreated()).isEqualTo(1);
+        assertThat(modelslab.tasksCreated()).isEqualTo(1);
         assertThat(modelslab.requestCount(Endpoint.CREATE)).isEqualTo(1);
     }
 

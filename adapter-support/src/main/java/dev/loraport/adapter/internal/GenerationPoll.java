@@ -118,8 +118,13 @@ public final class GenerationPoll {
                 throw new ProviderUnavailableException(
                         providerId, "generate", "no images after " + timeout + " (" + what + ")", null, null, null);
             }
-            PollPolicy.Next next =
-                    policy.next(current.asTask(providerId, what, since), now, since, memory, 0, random.getAsDouble());
+            PollPolicy.Next next = policy.next(
+                    current.asTask(providerId, what, since),
+                    now,
+                    since,
+                    memory,
+                    PollPolicy.Shared.alone(),
+                    random.getAsDouble());
             memory = next.memory();
             sleep(next.delay(), deadline);
             current = null;

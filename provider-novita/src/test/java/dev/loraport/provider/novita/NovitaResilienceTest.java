@@ -110,7 +110,7 @@ class NovitaResilienceTest {
 
         TrainingTask t = p.create(request(null));
 
-        assertThat(novita.jobsCreated()).isEqualTo(1);
+        assertThat(novita.tasksCreated()).isEqualTo(1);
         assertThat(novita.taskIds()).containsExactly(t.id().value());
         assertThat(novita.requestCount(Endpoint.CREATE)).isEqualTo(1);
         assertThat(counter(LoraportMetrics.RECONCILIATIONS, "result", "found")).isEqualTo(1);
@@ -124,7 +124,7 @@ class NovitaResilienceTest {
 
         p.create(request(null));
 
-        assertThat(novita.jobsCreated()).isEqualTo(1);
+        assertThat(novita.tasksCreated()).isEqualTo(1);
         assertThat(novita.requestCount(Endpoint.CREATE)).isEqualTo(2);
         assertThat(counter(LoraportMetrics.ATTEMPTS, "operation", "create")).isEqualTo(2);
         assertThat(counter(LoraportMetrics.RECONCILIATIONS, "result", "absent")).isEqualTo(1);
@@ -145,7 +145,7 @@ class NovitaResilienceTest {
         assertThatThrownBy(() -> p.create(request(null).toBuilder().steps(0).build()))
                 .isInstanceOf(InvalidRequestException.class);
         assertThat(novita.requestCount(Endpoint.ANY)).isEqualTo(before);
-        assertThat(novita.jobsCreated()).isZero();
+        assertThat(novita.tasksCreated()).isZero();
     }
 
     @Test
@@ -246,7 +246,7 @@ class NovitaResilienceTest {
                 jobs,
                 refused,
                 unknownRefs.size(),
-                novita.jobsCreated(),
+                novita.tasksCreated(),
                 duplicates,
                 unaccounted,
                 reads.get(),
@@ -261,7 +261,7 @@ class NovitaResilienceTest {
         assertThat(jobs + refused + unknownRefs.size()).isEqualTo(creates);
         assertThat(duplicates).isZero();
         assertThat(unaccounted).isZero();
-        assertThat(novita.jobsCreated()).isEqualTo(jobsPerRef.size()).isGreaterThanOrEqualTo((int) jobs);
+        assertThat(novita.tasksCreated()).isEqualTo(jobsPerRef.size()).isGreaterThanOrEqualTo((int) jobs);
         assertThat(jobs).isGreaterThan(creates / 2);
         // Every status attempt is one HTTP call; a create attempt may stop at its upload before the create call.
         assertThat(counter(LoraportMetrics.ATTEMPTS, "operation", "status"))
