@@ -16,9 +16,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -54,6 +57,15 @@ public class AdapterHttp implements AutoCloseable {
     private final Clock clock;
     private final ServiceErrors errors;
     private final long maxBodyBytes;
+    /** How long an idle pooled connection is kept: under the idle timeouts servers commonly use (Jetty: 30 s). */
+    static final Duration POOL_KEEP_ALIVE = Duration.ofSeconds(20);
+
+    /** The operations whose requests are safe to send twice. */
+    private static final java.util.Set<String> READS = java.util.Set.of("status", "list");
+
+    /** Whether the call {@link #send} runs on this thread is a read; synchronous calls run interceptors here. */
+    private static final ThreadLocal<Boolean> READ = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private final OkHttpClient client;
     private final OkHttpClient plainClient;
     private final Retrofit retrofit;
@@ -74,6 +86,10 @@ public class AdapterHttp implements AutoCloseable {
         this.maxBodyBytes = setup.maxBodyBytes;
         String userAgent = "loraport/" + version(setup.owner);
         OkHttpClient base = new OkHttpClient.Builder()
+                // Servers and load balancers drop idle keep-alive connections (Jetty after 30 s); never hand out one
+                // that has idled longer than that.
+                .connectionPool(new ConnectionPool(5, POOL_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
+                .addInterceptor(this::retryStaleRead)
                 .connectTimeout(s.connectTimeout())
                 .readTimeout(s.readTimeout())
                 .writeTimeout(s.readTimeout())
@@ -211,6 +227,7 @@ public class AdapterHttp implements AutoCloseable {
     public Answer send(String operation, Call<ResponseBody> call) {
         Response<ResponseBody> response;
         byte[] bytes;
+        READ.set(READS.contains(operation));
         try {
             response = call.execute();
             ResponseBody body = response.isSuccessful() ? response.body() : response.errorBody();
@@ -236,6 +253,8 @@ public class AdapterHttp implements AutoCloseable {
             return new Answer(e.status, null, null);
         } catch (IOException e) {
             throw HttpErrors.fromIo(providerId, operation, e);
+        } finally {
+            READ.remove();
         }
         int status = response.code();
         log.debug("{} {} {} -> HTTP {}", providerId, operation, path(call), status);
@@ -343,6 +362,40 @@ public class AdapterHttp implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Runs a read on a fresh connection once more when it failed on the way: OkHttp's own retry is off (it would
+     * resend a create), so a pooled connection the server closed while idle, or closed after its last answer
+     * without saying so, would otherwise fail a healthy call and count against the circuit breaker. Only reads
+     * ({@link #send} marks them) are replayed; a create that fails this way goes to reconciliation as before.
+     */
+    private okhttp3.Response retryStaleRead(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        try {
+            return chain.proceed(request);
+        } catch (IOException e) {
+            if (!READ.get() || !staleConnection(e) || chain.call().isCanceled()) {
+                throw e;
+            }
+            log.debug(
+                    "{} {}: {} on a pooled connection; retrying on a fresh one",
+                    providerId,
+                    request.url().encodedPath(),
+                    e.toString());
+            // Every idle connection to the host is suspect now: the next call must open a new one.
+            client.connectionPool().evictAll();
+            return chain.proceed(request);
+        }
+    }
+
+    /** A failure a dead pooled connection causes, unlike a timeout (the server is slow) or a refused connect. */
+    static boolean staleConnection(IOException e) {
+        return !(e instanceof java.io.InterruptedIOException)
+                && !(e instanceof java.net.ConnectException)
+                && !(e instanceof java.net.UnknownHostException)
+                && !(e instanceof javax.net.ssl.SSLException)
+                && !(e instanceof BodyTooLargeException);
     }
 
     private okhttp3.Response capBody(Interceptor.Chain chain) throws IOException {
