@@ -258,6 +258,9 @@ public class AdapterHttp implements AutoCloseable {
         }
         int status = response.code();
         log.debug("{} {} {} -> HTTP {}", providerId, operation, path(call), status);
+        if (status / 100 == 3) {
+            throw redirected(operation, status, response.headers().get("Location"));
+        }
         return new Answer(
                 status,
                 parseObject(bytes),
@@ -389,6 +392,27 @@ public class AdapterHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * A 3xx: never followed, since the request (and the key in its header or body) would go to a host nobody
+     * configured. Not retryable: the same request gets the same answer. Says where it pointed, without the query,
+     * which may carry anything.
+     */
+    private TrainingProviderException redirected(String operation, int status, @Nullable String location) {
+        String where = "no Location";
+        if (location != null) {
+            int cut = location.indexOf('?');
+            where = ConfigValues.redact(cut < 0 ? location : location.substring(0, cut), secret);
+        }
+        return new TrainingProviderException(
+                providerId,
+                operation,
+                "the service answered with a redirect to " + where
+                        + "; loraport follows no redirects, so nothing was sent there (check the base URL)",
+                status,
+                null,
+                null);
+    }
+
     /** A failure a dead pooled connection causes, unlike a timeout (the server is slow) or a refused connect. */
     static boolean staleConnection(IOException e) {
         return !(e instanceof java.io.InterruptedIOException)
@@ -430,7 +454,8 @@ public class AdapterHttp implements AutoCloseable {
         private final ServiceErrors errors;
         private final Class<?> owner;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private boolean followRedirects = true;
+        // A redirect would carry the request, and the key in its header or body, to a host nobody configured.
+        private boolean followRedirects = false;
         private long maxBodyBytes = MAX_BODY_BYTES;
 
         private Setup(AdapterSettings settings, ServiceErrors errors, Class<?> owner) {

@@ -101,6 +101,23 @@ class AdapterHttpTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("issue-14")
+    void aRedirectIsNeverFollowedAndSaysWhereItPointed() {
+        wm.stubFor(get("/thing")
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "http://127.0.0.1:9/steal?key=" + KEY)));
+
+        assertThatThrownBy(() -> http.execute("status", http.api.thing()))
+                .isInstanceOfSatisfying(TrainingProviderException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.httpStatus()).hasValue(302);
+                })
+                .hasMessageContaining("redirect to http://127.0.0.1:9/steal")
+                .hasMessageNotContaining(KEY);
+        // One request, to the configured server only.
+        assertThat(wm.getAllServeEvents()).hasSize(1);
+    }
+
+    @Test
     void anErrorInsideA2xxIsThrownWithTheKeyScrubbed() {
         wm.stubFor(get("/thing").willReturn(okJson("{\"error\":\"bad key " + KEY + "\"}")));
 
