@@ -132,7 +132,7 @@ final class CliContext implements AutoCloseable {
 
     /** Follows tasks of {@link #provider()} through a {@code TaskWatcher} on that provider's time. */
     TaskFollower follower() {
-        return TaskFollower.forContext(this, embeddedClock);
+        return TaskFollower.forContext(this, "cli", embeddedClock);
     }
 
     /**

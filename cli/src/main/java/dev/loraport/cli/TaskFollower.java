@@ -38,9 +38,10 @@ final class TaskFollower implements AutoCloseable {
     /**
      * A follower for an embedded simulator's clock, or for the configured service: on the wall clock, or on the
      * wall clock sped up by {@code loraport.simulator.speed} when that names a simulator in another process
-     * ({@code loraport simulate} prints it). {@code --poll-min} is real time on every clock.
+     * ({@code loraport simulate} prints it). {@code --poll-min} is real time on every clock. {@code name} tags the
+     * watcher's meters.
      */
-    static TaskFollower forContext(CliContext ctx, @Nullable VirtualClock embedded) {
+    static TaskFollower forContext(CliContext ctx, String name, @Nullable VirtualClock embedded) {
         double speed = 1;
         SimulatedTimeScheduler s = null;
         if (embedded != null && embedded.speed() > 0) {
@@ -65,7 +66,7 @@ final class TaskFollower implements AutoCloseable {
             }
         }
         TaskWatcher watcher = b.build();
-        WatcherMetrics.bind(watcher, ctx.meters);
+        WatcherMetrics.bind(watcher, ctx.meters, name);
         TaskFollower f = new TaskFollower(watcher, s);
         ctx.register(f);
         return f;

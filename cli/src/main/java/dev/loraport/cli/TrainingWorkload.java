@@ -102,7 +102,11 @@ final class TrainingWorkload {
             throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
                     + "or drop --real to run on the simulators");
         }
-        return new Lane(config.providerId().orElseThrow(), ctx.open(config), null, TaskFollower.forContext(ctx, null));
+        return new Lane(
+                config.providerId().orElseThrow(),
+                ctx.open(config),
+                null,
+                TaskFollower.forContext(ctx, config.providerId().orElseThrow(), null));
     }
 
     /**
@@ -119,7 +123,7 @@ final class TrainingWorkload {
             EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
             ctx.register(sim);
             faults.accept(sim.simulator);
-            lanes.add(new Lane(id, ctx.open(sim.config()), sim, TaskFollower.forContext(ctx, sim.clock)));
+            lanes.add(new Lane(id, ctx.open(sim.config()), sim, TaskFollower.forContext(ctx, id, sim.clock)));
         }
         ctx.simulated = true;
         return lanes;

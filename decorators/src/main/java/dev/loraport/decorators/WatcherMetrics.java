@@ -26,20 +26,37 @@ public final class WatcherMetrics {
 
     private WatcherMetrics() {}
 
+    /** The tag that tells the meters of several watchers in one registry apart. */
+    public static final String TAG_WATCHER = "watcher";
+
     /**
-     * Registers the watcher's meters. Thread-safe; binding the same watcher twice to one registry registers the
-     * meters once.
+     * Registers the watcher's meters, tagged {@code watcher=default}. Thread-safe.
      *
      * @param watcher the watcher
      * @param registry where to publish
      */
     public static void bind(TaskWatcher watcher, MeterRegistry registry) {
+        bind(watcher, registry, "default");
+    }
+
+    /**
+     * Registers the watcher's meters under a name of its own, for applications that run several watchers on one
+     * registry (Micrometer keeps only the first meter of a name and tags). Thread-safe.
+     *
+     * @param watcher the watcher
+     * @param registry where to publish
+     * @param name the value of the {@value #TAG_WATCHER} tag; a fixed name, never a task id
+     */
+    public static void bind(TaskWatcher watcher, MeterRegistry registry, String name) {
         Objects.requireNonNull(watcher, "watcher == null");
         Objects.requireNonNull(registry, "registry == null");
+        Objects.requireNonNull(name, "name == null");
         Gauge.builder(LoraportMetrics.TASKS_WATCHED, watcher, w -> w.stats().watched())
+                .tag(TAG_WATCHER, name)
                 .description("training tasks a TaskWatcher follows now")
                 .register(registry);
         FunctionCounter.builder(WATCHER_POLLS, watcher, w -> w.stats().polls())
+                .tag(TAG_WATCHER, name)
                 .description("status and list calls a TaskWatcher made")
                 .register(registry);
     }
