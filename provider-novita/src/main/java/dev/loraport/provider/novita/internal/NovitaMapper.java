@@ -22,6 +22,12 @@ public final class NovitaMapper {
 
     private static final Logger log = LoggerFactory.getLogger(NovitaMapper.class);
 
+    /** 9999-12-31T23:59:59Z: a later {@code created_at} is no date (and {@link Instant} would throw on it). */
+    static final long LATEST_EPOCH_SECOND = 253_402_300_799L;
+
+    /** A month: no training runs longer, and a larger ETA would overflow millisecond arithmetic downstream. */
+    static final double MAX_ETA_SECONDS = 30.0 * 24 * 3600;
+
     private NovitaMapper() {}
 
     /**
@@ -62,7 +68,12 @@ public final class NovitaMapper {
                 .models(models);
         JsonNode created = node.get("created_at");
         if (created != null && created.canConvertToLong() && created.asLong() > 0) {
-            b.createdAt(Instant.ofEpochSecond(created.asLong()));
+            if (created.asLong() <= LATEST_EPOCH_SECOND) {
+                b.createdAt(Instant.ofEpochSecond(created.asLong()));
+            } else {
+                // An optional field that cannot be a date is absent; it must not fail the whole status call.
+                log.warn("loraport novita {}: task {} has created_at {}, not a date; ignored", operation, id, created);
+            }
         }
         JsonNode extra = node.get("extra");
         if (extra != null && extra.isObject()) {
@@ -72,7 +83,15 @@ public final class NovitaMapper {
             }
             JsonNode eta = extra.get("eta_relative");
             if (eta != null && eta.isNumber() && eta.asDouble() >= 0) {
-                b.eta(Duration.ofMillis(Math.round(eta.asDouble() * 1000)));
+                if (eta.asDouble() <= MAX_ETA_SECONDS) {
+                    b.eta(Duration.ofMillis(Math.round(eta.asDouble() * 1000)));
+                } else {
+                    log.warn(
+                            "loraport novita {}: task {} has eta_relative {}, beyond any training; ignored",
+                            operation,
+                            id,
+                            eta);
+                }
             }
         }
         return b.build();

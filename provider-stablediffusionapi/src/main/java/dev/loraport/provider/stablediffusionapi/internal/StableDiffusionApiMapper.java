@@ -9,6 +9,7 @@ import dev.loraport.adapter.internal.JsonFields;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class StableDiffusionApiMapper {
 
     private static final Logger log = LoggerFactory.getLogger(StableDiffusionApiMapper.class);
+
+    /** A month: no training runs longer, and a larger ETA would overflow millisecond arithmetic downstream. */
+    static final long MAX_ETA_MINUTES = 30L * 24 * 60;
 
     private static final Map<String, TrainingStatus> STAGES = Map.of(
             "deploying_gpu", TrainingStatus.QUEUED,
@@ -117,6 +121,14 @@ public final class StableDiffusionApiMapper {
      * @param data the {@code data} text
      * @param b the task being built
      */
+    private static OptionalLong number(String digits) {
+        try {
+            return OptionalLong.of(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     static void progress(String data, TrainingTask.Builder b) {
         Matcher last = null;
         for (String line : LINES.split(data)) {
@@ -125,16 +137,35 @@ public final class StableDiffusionApiMapper {
                 last = m;
             }
         }
+        // The numbers are the service's free text: any of them may be absurd, and an unreadable optional field is
+        // absent (with a warning), never an exception out of a status call.
         if (last != null) {
-            int n = Integer.parseInt(last.group(1));
-            int togo = Integer.parseInt(last.group(3));
-            b.progressPercent(n + togo == 0 ? 0 : Math.min(100, n * 100 / (n + togo)));
-            b.eta(Duration.ofSeconds(Math.round(Double.parseDouble(last.group(4)) * 60)));
+            OptionalLong n = number(last.group(1));
+            OptionalLong togo = number(last.group(3));
+            if (n.isPresent() && togo.isPresent()) {
+                double total = (double) n.getAsLong() + togo.getAsLong();
+                b.progressPercent(total == 0 ? 0 : (int) Math.min(100, Math.floor(100.0 * n.getAsLong() / total)));
+            } else {
+                log.warn(
+                        "loraport stablediffusionapi: progress line with unreadable step counts ignored: {}",
+                        last.group());
+            }
+            double minutes = Double.parseDouble(last.group(4));
+            if (minutes <= MAX_ETA_MINUTES) {
+                b.eta(Duration.ofSeconds(Math.round(minutes * 60)));
+            } else {
+                log.warn("loraport stablediffusionapi: ETA of {} minutes, beyond any training; ignored", last.group(4));
+            }
             return;
         }
         Matcher upto = UPTO.matcher(data);
         if (upto.find()) {
-            b.eta(Duration.ofMinutes(Long.parseLong(upto.group(1))));
+            OptionalLong minutes = number(upto.group(1));
+            if (minutes.isPresent() && minutes.getAsLong() <= MAX_ETA_MINUTES) {
+                b.eta(Duration.ofMinutes(minutes.getAsLong()));
+            } else {
+                log.warn("loraport stablediffusionapi: ETA of {} minutes, beyond any training; ignored", upto.group(1));
+            }
         }
     }
 }
