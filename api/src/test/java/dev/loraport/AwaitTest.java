@@ -44,6 +44,17 @@ class AwaitTest {
             if (taskId.value().equals("missing")) {
                 throw new TaskNotFoundException("fixed", "status", "no such task", 404, null, null);
             }
+            if (taskId.value().equals("breaker") && calls.get() == 1) {
+                // Like an open circuit breaker: unavailable, and not to be retried at once.
+                throw new ProviderUnavailableException("fixed", "status", "breaker open", null, null, null) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public boolean isRetryable() {
+                        return false;
+                    }
+                };
+            }
             if (taskId.value().equals("flaky") && calls.get() == 1) {
                 throw new ProviderUnavailableException("fixed", "status", "HTTP 503", 503, null, null);
             }
@@ -113,6 +124,18 @@ class AwaitTest {
         assertThat(provider.calls).hasValue(2);
         // No shared watcher, scheduler or daemon thread is started for one await.
         assertThat(watcherThreads()).isEqualTo(before);
+    }
+
+    @Test
+    void awaitWaitsOutAnOpenCircuitBreaker() {
+        FixedProvider provider = new FixedProvider(TrainingStatus.READY);
+        PollPolicy fast =
+                PollPolicy.builder().minInterval(Duration.ofMillis(20)).build();
+
+        TrainingTask task = Await.await(provider, TaskId.of("breaker"), Duration.ofSeconds(30), fast);
+
+        assertThat(task.status()).isEqualTo(TrainingStatus.READY);
+        assertThat(provider.calls).hasValue(2);
     }
 
     private static Set<String> watcherThreads() {

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Keeps the {@link TaskRef}s of watched jobs so that a process that dies while jobs train can pick them up
- * again with {@link TaskWatcher#resume}. A {@link TaskWatcher} given a store saves a job's ref before
- * {@code watch} returns and removes it when the watch ends (terminal status, error, deadline or cancel), but
- * not when the watcher is closed.
+ * again with {@link TaskWatcher#resume}. A {@link TaskWatcher} given a store saves a task's ref before
+ * {@code watch} returns and removes it only when the task is terminal or the handle is cancelled. A poll error
+ * or a deadline ends the handle but keeps the ref (the task may still run, and bill), and so does closing the
+ * watcher.
  *
  * <p>Implementations are thread-safe. Refs are keyed by provider id and task id: saving a ref for a job
  * already stored replaces it.
@@ -52,9 +53,11 @@ public interface TaskStore {
      * Every change rewrites the file atomically: the new content goes to {@code <file>.tmp}, is forced to disk,
      * then moved over the file with {@link java.nio.file.StandardCopyOption#ATOMIC_MOVE}. A crash mid-write
      * therefore leaves the previous file intact; a leftover temporary file is ignored and overwritten. A file
-     * that is truncated or altered (no header, wrong count, unreadable line) makes {@link #load()},
-     * {@link #save} and {@link #remove} fail with a message naming the file and line, and the file is left
-     * untouched for a person to inspect. Meant for one process at a time.
+     * that is truncated or altered (no header, wrong count, unreadable line) makes {@link #load()} fail with a
+     * message naming the file and line, leaving it untouched; the next {@link #save} or {@link #remove} moves it
+     * aside to {@code <file>.corrupt-<millis>} for a person to inspect, logs that as an error and records on in a
+     * fresh file, so that new tasks are not recorded nowhere. An empty file, CRLF line ends and a UTF-8
+     * byte-order mark are valid. Meant for one process at a time.
      *
      * @param file the file; created with its parent directories on first save
      * @return the store

@@ -59,7 +59,8 @@ final class TaskFollower implements AutoCloseable {
             b.scheduler(s);
         }
         if (ctx.pollFloor != null) {
-            Duration floor = ctx.pollFloor.multipliedBy(Math.max(1, Math.round(speed)));
+            // --poll-min is real time; the watcher's clock runs `speed` times faster.
+            Duration floor = Duration.ofNanos(Math.max(1, Math.round(ctx.pollFloor.toNanos() * speed)));
             b.minPollInterval(floor);
             if (floor.compareTo(PollPolicy.DEFAULT_MAX_INTERVAL) > 0) {
                 b.maxPollInterval(floor);
@@ -92,11 +93,13 @@ final class TaskFollower implements AutoCloseable {
         TaskListener listener = new TaskListener() {
             @Override
             public void onProgress(TrainingTask task) {
+                lastError.set(null);
                 onUpdate.accept(task);
             }
 
             @Override
             public void onStatus(TrainingTask task, dev.loraport.@Nullable TrainingStatus previous) {
+                lastError.set(null);
                 onUpdate.accept(task);
             }
 

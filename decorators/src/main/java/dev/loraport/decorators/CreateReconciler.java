@@ -93,6 +93,15 @@ final class CreateReconciler extends InterceptingProvider {
                             reference);
                     return earlier.task;
                 }
+                if (!earlier.absent) {
+                    // The listing could not be read to its end: creating now could train a second time.
+                    throw new CreateOutcomeUnknownException(
+                            metrics.providerId(),
+                            reference,
+                            "could not tell whether a task with this client reference already exists (the listing"
+                                    + " could not be read to its end); nothing was submitted",
+                            null);
+                }
             }
             return submit(tagged, reference, byName, before);
         } finally {
@@ -188,7 +197,23 @@ final class CreateReconciler extends InterceptingProvider {
     }
 
     private Lookup findByName(String reference) {
-        return walk(t -> t.name().map(n -> n.contains(reference)).orElse(false), null);
+        return walk(t -> t.name().map(n -> carries(n, reference)).orElse(false), null);
+    }
+
+    /**
+     * Whether a task's name carries a reference as a whole token, not as part of a longer one: reference
+     * {@code job-1} must not claim a task named {@code x-job-12-...}.
+     */
+    static boolean carries(String name, String reference) {
+        for (int at = name.indexOf(reference); at >= 0; at = name.indexOf(reference, at + 1)) {
+            int end = at + reference.length();
+            boolean startsClean = at == 0 || !Character.isLetterOrDigit(name.charAt(at - 1));
+            boolean endsClean = end == name.length() || !Character.isLetterOrDigit(name.charAt(end));
+            if (startsClean && endsClean) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -260,7 +285,7 @@ final class CreateReconciler extends InterceptingProvider {
 
     static TrainingRequest tag(TrainingRequest request, String reference) {
         TrainingRequest.Builder b = request.toBuilder().clientReference(reference);
-        if (!request.name().contains(reference)) {
+        if (!carries(request.name(), reference)) {
             b.name(request.name() + "-" + reference);
         }
         return b.build();

@@ -204,13 +204,18 @@ public final class ProviderStack {
             String id = inner.info().id();
             MeterRegistry meters = registry != null ? registry : Metrics.globalRegistry;
             LoraportMetrics metrics = new LoraportMetrics(meters, id);
-            RetrySettings retry;
             try {
-                retry = RetrySettings.from(cfg);
+                return decorate(inner, id, cfg, meters, metrics);
             } catch (RuntimeException e) {
+                // A bad decorator key must not leave the adapter's connections and threads open.
                 inner.close();
                 throw e;
             }
+        }
+
+        private TrainingProvider decorate(
+                TrainingProvider inner, String id, ProviderConfig cfg, MeterRegistry meters, LoraportMetrics metrics) {
+            RetrySettings retry = RetrySettings.from(cfg);
             TrainingProvider p = inner;
             if (cfg.booleanOption("ratelimit.enabled", true)) {
                 p = new RateLimitingProvider(p, rateLimiter(id, cfg, meters), metrics, sleeper);

@@ -211,6 +211,37 @@ class ProviderStackTest {
     }
 
     @Test
+    void aCallerReferenceNeverClaimsATaskWhoseReferenceMerelyContainsIt() {
+        ScriptedProvider adapter = new ScriptedProvider(true);
+        TrainingProvider p = stack(adapter);
+        TrainingTask other =
+                p.create(request().toBuilder().clientReference("job-12").build());
+
+        TrainingTask mine =
+                p.create(request().toBuilder().clientReference("job-1").build());
+
+        assertThat(mine.id()).isNotEqualTo(other.id());
+        assertThat(adapter.calls(Op.CREATE)).isEqualTo(2);
+        assertThat(CreateReconciler.carries("alice-job-12", "job-1")).isFalse();
+        assertThat(CreateReconciler.carries("alice-job-1", "job-1")).isTrue();
+    }
+
+    @Test
+    void aCallerReferenceWhoseEarlierTaskCannotBeLookedUpSubmitsNothing() {
+        ScriptedProvider adapter = new ScriptedProvider(true);
+        TrainingProvider p = stack(adapter, "retry.max-attempts", "1");
+        adapter.failNext(Op.LIST, unavailable());
+
+        assertThatThrownBy(() -> p.create(
+                        request().toBuilder().clientReference("order-7").build()))
+                .isInstanceOfSatisfying(
+                        CreateOutcomeUnknownException.class,
+                        e -> assertThat(e.clientReference()).isEqualTo("order-7"));
+        // Creating without knowing whether the earlier run's task exists could train twice.
+        assertThat(adapter.calls(Op.CREATE)).isZero();
+    }
+
+    @Test
     void anOpenBreakerFailsFastWithoutReachingTheService() {
         ScriptedProvider adapter = new ScriptedProvider(true);
         TrainingProvider p = stack(

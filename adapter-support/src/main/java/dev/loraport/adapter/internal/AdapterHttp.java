@@ -477,8 +477,9 @@ public class AdapterHttp implements AutoCloseable {
         }
 
         /**
-         * Sets whether redirects are followed (default true). A service whose key travels in the body turns them
-         * off: a 307 or 308 would send the body, key included, to whatever host the redirect names.
+         * Sets whether redirects are followed (default false, and loraport's adapters keep it so: a 307 or 308
+         * would send the body, key included, to whatever host the redirect names). When they are not followed, a
+         * 3xx is a non-retryable {@link TrainingProviderException} naming where it pointed.
          *
          * @param follow the flag
          * @return this setup

@@ -7,7 +7,7 @@ import okhttp3.RequestBody;
 
 /**
  * How Novita is reached: the key as {@code Authorization: Bearer} on every API call (never on presigned upload
- * URLs), redirects followed (OkHttp drops the header on a redirect to another host), JSON bodies, and errors read
+ * URLs), redirects never followed (a 3xx is an error naming where it pointed), JSON bodies, and errors read
  * by {@link NovitaErrors}.
  */
 public final class NovitaHttp extends AdapterHttp {
