@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,6 +151,24 @@ final class CliContext implements AutoCloseable {
                     return speed;
                 })
                 .orElse(1.0);
+    }
+
+    /**
+     * When the clock of a simulator in another process started, wall time ({@code loraport.simulator.started},
+     * as {@code loraport simulate} prints it); now when not given, which is right only for a simulator started
+     * just before.
+     */
+    Instant externalSimulatorStart() {
+        return config().globalOption("simulator.started")
+                .map(v -> {
+                    try {
+                        return Instant.parse(v.trim());
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new UsageException("loraport.simulator.started: '" + v
+                                + "' is not an instant; allowed an ISO-8601 instant such as 2026-12-02T07:00:00Z");
+                    }
+                })
+                .orElseGet(Instant::now);
     }
 
     void register(AutoCloseable resource) {

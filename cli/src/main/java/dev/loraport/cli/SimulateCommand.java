@@ -65,7 +65,9 @@ final class SimulateCommand implements Callable<Integer> {
             ctx.out.println("export LORAPORT_PROVIDER=" + sim.simulator.providerId());
             ctx.out.println("export LORAPORT_" + upper + "_BASE_URL=" + sim.baseUrl());
             ctx.out.println("export LORAPORT_" + upper + "_API_KEY=" + sim.simulator.apiKey());
-            // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's.
+            // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's: its
+            // speed and the wall-clock instant its clock started give the same time there as here.
+            ctx.out.println("export LORAPORT_SIMULATOR_STARTED=" + sim.clock.start());
             ctx.out.println("export LORAPORT_SIMULATOR_SPEED="
                     + (ctx.simulatorSpeed == Math.rint(ctx.simulatorSpeed)
                             ? String.valueOf((long) ctx.simulatorSpeed)

@@ -36,12 +36,19 @@ final class SimulatedTimeScheduler implements Scheduler, AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
     }
 
-    /** A scheduler on the wall clock sped up by {@code speed}, for a simulator in another process. */
-    static SimulatedTimeScheduler scaledWallClock(double speed) {
-        long realStart = System.nanoTime();
-        Instant start = Instant.now();
+    /**
+     * A scheduler on the time of a simulator in another process whose sped-up clock started at {@code started}
+     * (wall time): that clock reads {@code started + (now - started) × speed}, and so does this one. Without the
+     * start the two would differ by the gap between the processes' starts times the speed, and a task's creation
+     * time would lie in this clock's future.
+     */
+    static SimulatedTimeScheduler scaledWallClock(double speed, Instant started) {
         return new SimulatedTimeScheduler(
-                () -> start.plusNanos((long) ((System.nanoTime() - realStart) * speed)), speed);
+                () -> {
+                    long elapsedNanos = Duration.between(started, Instant.now()).toNanos();
+                    return started.plusNanos((long) (elapsedNanos * speed));
+                },
+                speed);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class TaskFollower implements AutoCloseable {
             double external = ctx.externalSimulatorSpeed();
             if (external != 1) {
                 speed = external;
-                s = SimulatedTimeScheduler.scaledWallClock(speed);
+                s = SimulatedTimeScheduler.scaledWallClock(speed, ctx.externalSimulatorStart());
             }
         }
         TaskWatcher.Builder b = TaskWatcher.builder();

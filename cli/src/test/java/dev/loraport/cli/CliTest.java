@@ -116,6 +116,7 @@ class CliTest {
             env.put("LORAPORT_NOVITA_BASE_URL", slow.baseUrl());
             env.put("LORAPORT_NOVITA_API_KEY", slow.apiKey());
             env.put("LORAPORT_SIMULATOR_SPEED", "100");
+            env.put("LORAPORT_SIMULATOR_STARTED", slow.clock().start().toString());
             assertThat(run(env, "train", "--images", images.toString(), "--json"))
                     .as(err)
                     .isZero();

@@ -31,6 +31,16 @@ public final class VirtualClock {
     }
 
     /**
+     * Where the clock started: for a scaled clock, also the wall-clock instant it was made, so another process
+     * that knows it and the speed can compute the same time ({@code loraport simulate} prints both).
+     *
+     * @return the start instant
+     */
+    public Instant start() {
+        return start;
+    }
+
+    /**
      * A clock that moves only on {@link #advance(Duration)}.
      *
      * @param start the first instant
