@@ -42,9 +42,7 @@ final class Await {
                 memory = next.memory();
                 waitMillis = next.delay().toMillis();
             } catch (TrainingProviderException e) {
-                // As the watcher does: an unavailable service (an open circuit breaker too) says nothing about the
-                // task, so the wait goes on until the deadline.
-                if (!e.isRetryable() && !(e instanceof ProviderUnavailableException)) {
+                if (!PollPolicy.pollsAgainAfter(e)) {
                     throw e;
                 }
                 failures++;

@@ -444,6 +444,20 @@ public final class PollPolicy {
     }
 
     /**
+     * Whether a failed poll leaves the task worth polling again after a {@linkplain #backoff backoff}: a retryable
+     * error, or an unavailable service even where a call is not retried at once (an open circuit breaker, which
+     * closes again after its wait). A read never bills, so waiting it out costs nothing; giving up would forget a
+     * task that may still run. Any other error (not found, a rejected key) ends the wait.
+     *
+     * @param error what the poll threw
+     * @return true to poll again
+     */
+    public static boolean pollsAgainAfter(RuntimeException error) {
+        return error instanceof TrainingProviderException e
+                && (e.isRetryable() || e instanceof ProviderUnavailableException);
+    }
+
+    /**
      * The delay after {@code failures} consecutive failed polls: the floor, doubled for each failure after the
      * first, clamped to the ceiling and jittered. A service's own retry-after, when longer, wins over it.
      *

@@ -84,10 +84,10 @@ final class FileTaskStore implements TaskStore {
             log.error(
                     "loraport: {}; moved it to {} and recording new tasks in a fresh store. Tasks recorded only in "
                             + "the old file are not resumed: repair it and load it with TaskStore.file(path).load()",
-                    e.getCause().getMessage().replace("; the file was left untouched", ""),
+                    e.problem,
                     aside);
         } catch (IOException io) {
-            log.error("loraport: {}; it cannot be moved aside ({}), so the next save replaces it", e.getMessage(), io);
+            log.error("loraport: {}; it cannot be moved aside ({}), so the next save replaces it", e.problem, io);
         }
     }
 
@@ -95,8 +95,12 @@ final class FileTaskStore implements TaskStore {
     private static final class CorruptStoreException extends UncheckedIOException {
         private static final long serialVersionUID = 1L;
 
-        CorruptStoreException(IOException cause) {
-            super(cause);
+        /** What is wrong, naming the file, for the log line that reports moving it aside. */
+        final String problem;
+
+        CorruptStoreException(String problem, @Nullable Throwable cause) {
+            super(new IOException(problem + "; the file was left untouched", cause));
+            this.problem = problem;
         }
     }
 
@@ -152,8 +156,7 @@ final class FileTaskStore implements TaskStore {
     }
 
     private CorruptStoreException corrupt(String what, @Nullable Throwable cause) {
-        return new CorruptStoreException(new IOException(
-                "task store " + file + " is corrupt: " + what + "; the file was left untouched", cause));
+        return new CorruptStoreException("task store " + file + " is corrupt: " + what, cause);
     }
 
     private void write(Map<String, TaskRef> current) {

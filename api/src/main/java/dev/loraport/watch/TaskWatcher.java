@@ -389,11 +389,10 @@ public final class TaskWatcher implements AutoCloseable {
      * {@code Retry-After: 1000000000} (or a negative one) cannot stop, or hammer, every watch of a provider.
      */
     long serviceWait(java.util.Optional<Duration> asked, long fallback) {
-        long ceiling = policy.maxInterval().toMillis();
-        long millis = asked.map(
-                        d -> d.isNegative() ? 0L : (d.getSeconds() > ceiling / 1000 + 1 ? ceiling : d.toMillis()))
-                .orElse(fallback);
-        return Math.max(0, Math.min(ceiling, millis));
+        Duration ceiling = policy.maxInterval();
+        // Compared as durations: toMillis() of an absurd Retry-After would overflow.
+        return asked.map(d -> d.isNegative() ? 0L : d.compareTo(ceiling) > 0 ? ceiling.toMillis() : d.toMillis())
+                .orElse(Math.max(0, Math.min(ceiling.toMillis(), fallback)));
     }
 
     /** The delay after {@code errors} consecutive failed polls. */

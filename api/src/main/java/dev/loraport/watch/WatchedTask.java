@@ -1,9 +1,7 @@
 package dev.loraport.watch;
 
 import dev.loraport.PollPolicy;
-import dev.loraport.ProviderUnavailableException;
 import dev.loraport.RateLimitedException;
-import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import java.time.Instant;
@@ -153,7 +151,7 @@ final class WatchedTask implements WatchHandle {
             return true;
         }
         deliver(() -> listener.onError(ref, error), "onError");
-        if (!isPassing(error)) {
+        if (!PollPolicy.pollsAgainAfter(error)) {
             fail(error);
             return true;
         }
@@ -176,16 +174,6 @@ final class WatchedTask implements WatchHandle {
                         wait);
         poller.reschedule(this, Math.min(TaskWatcher.saturatedAdd(now, wait), deadline));
         return !limited;
-    }
-
-    /**
-     * Whether a failed poll says nothing about the task, only about the service right now: a retryable error, or
-     * the service being unavailable even where a call is not retried at once (an open circuit breaker, which
-     * closes again after its wait). A read never bills, so the watch goes on; giving up would forget the task.
-     */
-    static boolean isPassing(RuntimeException error) {
-        return error instanceof TrainingProviderException tpe
-                && (tpe.isRetryable() || tpe instanceof ProviderUnavailableException);
     }
 
     void timeOut() {

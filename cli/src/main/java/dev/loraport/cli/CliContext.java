@@ -140,8 +140,8 @@ final class CliContext implements AutoCloseable {
      * The speed of a simulator in another process that the configuration points at ({@code loraport.simulator.speed},
      * or {@code LORAPORT_SIMULATOR_SPEED} as {@code loraport simulate} prints it); 1 for a real service.
      */
-    double externalSimulatorSpeed() {
-        return config().globalOption("simulator.speed")
+    static double externalSimulatorSpeed(ProviderConfig config) {
+        return config.globalOption("simulator.speed")
                 .map(v -> {
                     double speed = ConfigValues.parseDouble("loraport.simulator.speed", v);
                     if (!(speed > 0)) {
@@ -158,8 +158,8 @@ final class CliContext implements AutoCloseable {
      * as {@code loraport simulate} prints it); now when not given, which is right only for a simulator started
      * just before.
      */
-    Instant externalSimulatorStart() {
-        return config().globalOption("simulator.started")
+    static Instant externalSimulatorStart(ProviderConfig config) {
+        return config.globalOption("simulator.started")
                 .map(v -> {
                     try {
                         return Instant.parse(v.trim());

@@ -1,6 +1,7 @@
 package dev.loraport.cli;
 
 import dev.loraport.PollPolicy;
+import dev.loraport.ProviderConfig;
 import dev.loraport.TaskId;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingTask;
@@ -48,10 +49,12 @@ final class TaskFollower implements AutoCloseable {
             speed = embedded.speed();
             s = new SimulatedTimeScheduler(embedded::now, speed);
         } else {
-            double external = ctx.externalSimulatorSpeed();
+            // One read of the configuration for both keys.
+            ProviderConfig config = ctx.config();
+            double external = CliContext.externalSimulatorSpeed(config);
             if (external != 1) {
                 speed = external;
-                s = SimulatedTimeScheduler.scaledWallClock(speed, ctx.externalSimulatorStart());
+                s = SimulatedTimeScheduler.scaledWallClock(speed, CliContext.externalSimulatorStart(config));
             }
         }
         TaskWatcher.Builder b = TaskWatcher.builder();

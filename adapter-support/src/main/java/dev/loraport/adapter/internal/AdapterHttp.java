@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.loraport.MalformedResponseException;
+import dev.loraport.Operation;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.TrainingProviderException;
 import dev.loraport.internal.HttpErrors;
@@ -61,7 +62,7 @@ public class AdapterHttp implements AutoCloseable {
     static final Duration POOL_KEEP_ALIVE = Duration.ofSeconds(20);
 
     /** The operations whose requests are safe to send twice. */
-    private static final java.util.Set<String> READS = java.util.Set.of("status", "list");
+    private static final java.util.Set<String> READS = java.util.Set.of(Operation.STATUS.id(), Operation.LIST.id());
 
     /** Whether the call {@link #send} runs on this thread is a read; synchronous calls run interceptors here. */
     private static final ThreadLocal<Boolean> READ = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -94,6 +95,7 @@ public class AdapterHttp implements AutoCloseable {
                 .readTimeout(s.readTimeout())
                 .writeTimeout(s.readTimeout())
                 .callTimeout(s.callTimeout())
+                // OkHttp's own retry would resend a create too; retryStaleRead replays reads only.
                 .retryOnConnectionFailure(false)
                 .followRedirects(setup.followRedirects)
                 .followSslRedirects(setup.followRedirects)
