@@ -38,12 +38,6 @@ public final class GenerationRequest {
 
     private GenerationRequest(Builder b) {
         this.prompt = Objects.requireNonNull(b.prompt, "prompt == null");
-        if (prompt.isBlank()) {
-            throw new IllegalArgumentException("prompt is blank");
-        }
-        if (b.imageCount < 1) {
-            throw new IllegalArgumentException("imageCount: " + b.imageCount + " must be at least 1");
-        }
         this.negativePrompt = b.negativePrompt;
         this.baseModel = b.baseModel;
         this.loras = List.copyOf(b.loras);
@@ -400,8 +394,8 @@ public final class GenerationRequest {
          * Builds the request.
          *
          * @return the request
-         * @throws NullPointerException when the prompt is missing
-         * @throws IllegalArgumentException when the prompt is blank or the image count below 1
+         * @throws NullPointerException when the prompt is missing; every other check (blank prompt, counts,
+         *     ranges) is the provider's, through {@link ProviderCapabilities#validate(String, GenerationRequest)}
          */
         public GenerationRequest build() {
             return new GenerationRequest(this);

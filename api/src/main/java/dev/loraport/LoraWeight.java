@@ -12,19 +12,15 @@ import java.util.Objects;
 public record LoraWeight(String model, double strength) {
 
     /**
-     * Rejects a null or blank model and a strength outside 0..1.
+     * Rejects a null model. A blank model or a strength the provider does not take is rejected by the
+     * provider before any call ({@link ProviderCapabilities#validate(String, GenerationRequest)}), as an
+     * {@link InvalidRequestException} naming {@code loras[i]}.
      *
      * @param model the model name a {@link TrainingModel} or task carries, as the service expects it
      * @param strength how strongly to apply it, 0 to 1 (providers may narrow this)
      */
     public LoraWeight {
         Objects.requireNonNull(model, "model == null");
-        if (model.isBlank()) {
-            throw new IllegalArgumentException("model is blank");
-        }
-        if (!(strength >= 0 && strength <= 1)) {
-            throw new IllegalArgumentException("strength: " + strength + " is out of range; allowed 0..1");
-        }
     }
 
     /**

@@ -1,5 +1,10 @@
 package dev.loraport;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -36,6 +41,27 @@ public final class ProviderCapabilities {
     /** The field name that stands for every image's caption in {@link Builder#require}. */
     public static final String CAPTION = "caption";
 
+    /**
+     * Text lengths checked when an adapter declares none: {@code name} 1..128, the training prompts and
+     * captions 0..1024, the generation {@code prompt} 1..1024 and {@code negativePrompt} 0..1024 characters.
+     */
+    public static final Map<String, Range> DEFAULT_TEXT_LENGTHS = Map.of(
+            "name",
+            Range.of(1, 128),
+            "instancePrompt",
+            Range.of(0, 1024),
+            "classPrompt",
+            Range.of(0, 1024),
+            CAPTION,
+            Range.of(0, 1024),
+            "prompt",
+            Range.of(1, 1024),
+            "negativePrompt",
+            Range.of(0, 1024));
+
+    private static final java.util.regex.Pattern CLIENT_REFERENCE = java.util.regex.Pattern.compile("[a-z0-9-]{4,40}");
+    private static final Set<String> URL_SCHEMES = new TreeSet<>(Set.of("https", "http"));
+
     private final Set<TrainingKind> trainingKinds;
     private final Set<String> baseModels;
     private final Range imageCount;
@@ -57,6 +83,12 @@ public final class ProviderCapabilities {
     private final boolean generate;
     private final boolean img2img;
     private final boolean webhooks;
+    private final @Nullable Set<String> trainingFields;
+    private final @Nullable Set<String> generationFields;
+    private final @Nullable Map<String, Set<String>> trainingOptions;
+    private final @Nullable Map<String, Set<String>> generationOptions;
+    private final Map<String, Range> textLengths;
+    private final long maxImageBytes;
 
     private ProviderCapabilities(Builder b) {
         this.trainingKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.trainingKinds));
@@ -83,6 +115,25 @@ public final class ProviderCapabilities {
         this.generate = b.generate;
         this.img2img = b.img2img;
         this.webhooks = b.webhooks;
+        this.trainingFields =
+                b.trainingFields == null ? null : supported(b.trainingFields, trainingRanges, trainingValues);
+        this.generationFields =
+                b.generationFields == null ? null : supported(b.generationFields, generationRanges, generationValues);
+        this.trainingOptions = b.trainingOptions == null ? null : copy(b.trainingOptions);
+        this.generationOptions = b.generationOptions == null ? null : copy(b.generationOptions);
+        Map<String, Range> lengths = new LinkedHashMap<>(DEFAULT_TEXT_LENGTHS);
+        lengths.putAll(b.textLengths);
+        this.textLengths = Collections.unmodifiableMap(lengths);
+        this.maxImageBytes = b.maxImageBytes;
+    }
+
+    private Set<String> supported(Set<String> declared, Map<String, Range> ranges, Map<String, Set<String>> values) {
+        Set<String> all = new TreeSet<>(declared);
+        all.addAll(ranges.keySet());
+        all.addAll(values.keySet());
+        required.values().forEach(all::addAll);
+        all.remove(CAPTION);
+        return Collections.unmodifiableSet(all);
     }
 
     private static Map<String, Set<String>> copy(Map<String, Set<String>> in) {
@@ -312,7 +363,100 @@ public final class ProviderCapabilities {
     }
 
     /**
-     * Checks a training request against these capabilities.
+     * The optional training fields this service takes: those declared with
+     * {@link Builder#trainingFields(String...)} plus every field with a range, a value list or a requirement.
+     * A request that sets any other optional field is rejected, so nothing is dropped silently.
+     *
+     * @return an unmodifiable set, or empty when the adapter declares none (then no field is refused as
+     *     unsupported)
+     */
+    public Optional<Set<String>> trainingFields() {
+        return Optional.ofNullable(trainingFields);
+    }
+
+    /**
+     * The optional generation fields this service takes (see {@link #trainingFields()}).
+     *
+     * @return an unmodifiable set, or empty when the adapter declares none
+     */
+    public Optional<Set<String>> generationFields() {
+        return Optional.ofNullable(generationFields);
+    }
+
+    /**
+     * The provider options a training request may carry, each with its allowed values (an empty set allows
+     * any non-blank value).
+     *
+     * @return an unmodifiable map, or empty when the adapter declares none (then options are unchecked)
+     */
+    public Optional<Map<String, Set<String>>> trainingOptions() {
+        return Optional.ofNullable(trainingOptions);
+    }
+
+    /**
+     * The provider options a generation request may carry (see {@link #trainingOptions()}).
+     *
+     * @return an unmodifiable map, or empty when the adapter declares none
+     */
+    public Optional<Map<String, Set<String>>> generationOptions() {
+        return Optional.ofNullable(generationOptions);
+    }
+
+    /**
+     * The allowed length of a text field ({@code name}, {@code instancePrompt}, {@code classPrompt},
+     * {@link #CAPTION}, {@code prompt}, {@code negativePrompt}), in UTF-16 characters.
+     *
+     * @param field the field
+     * @return the range, or empty when unchecked
+     */
+    public Optional<Range> textLength(String field) {
+        if (field.equals(CAPTION) && captionLength != null) {
+            return Optional.of(captionLength);
+        }
+        return Optional.ofNullable(textLengths.get(field));
+    }
+
+    /**
+     * The largest local training image (file or bytes) accepted.
+     *
+     * @return bytes, 0 when unchecked
+     */
+    public long maxImageBytes() {
+        return maxImageBytes;
+    }
+
+    /**
+     * The format an encoded image's first bytes show.
+     *
+     * @param header at least the first 12 bytes of the image (fewer are read as far as they go)
+     * @return {@code png}, {@code jpeg} or {@code webp}, or empty when the bytes are none of these
+     */
+    public static Optional<String> imageFormatOf(byte[] header) {
+        byte[] b = header;
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return Optional.of("png");
+        }
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+            return Optional.of("jpeg");
+        }
+        if (b.length >= 12
+                && b[0] == 'R'
+                && b[1] == 'I'
+                && b[2] == 'F'
+                && b[3] == 'F'
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
+                && b[11] == 'P') {
+            return Optional.of("webp");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a training request against these capabilities, without any network call: every field, every
+     * local image (present, a regular file, not empty, not too large, and an image by its first bytes), every
+     * image URL (absolute {@code https} or {@code http}), text lengths and characters, and provider options.
      *
      * @param providerId the provider id, for the exception
      * @param request the request
@@ -320,11 +464,20 @@ public final class ProviderCapabilities {
      */
     public void validate(String providerId, TrainingRequest request) {
         List<InvalidRequestException.Violation> v = new ArrayList<>();
+        text("name", request.name(), false, v);
+        request.clientReference().ifPresent(ref -> {
+            if (!CLIENT_REFERENCE.matcher(ref).matches()) {
+                v.add(violation(
+                        "clientReference",
+                        "'" + clip(ref) + "' is not allowed; use 4 to 40 characters of a-z, 0-9 and '-'"));
+            }
+        });
         if (!trainingKinds.contains(request.kind())) {
             v.add(violation("kind", request.kind() + " is not supported; allowed: " + trainingKinds));
         }
         if (!baseModels.isEmpty() && !baseModels.contains(request.baseModel())) {
-            v.add(violation("baseModel", "'" + request.baseModel() + "' is not supported; allowed: " + baseModels));
+            v.add(violation(
+                    "baseModel", "'" + clip(request.baseModel()) + "' is not supported; allowed: " + baseModels));
         }
         int n = request.images().size();
         if (!imageCount.contains(n)) {
@@ -337,7 +490,7 @@ public final class ProviderCapabilities {
             if (!imageSources.isEmpty() && !imageSources.contains(image.source())) {
                 v.add(violation(
                         field,
-                        image.source() + " image '" + image.fileName() + "' is not accepted; allowed sources: "
+                        image.source() + " image '" + clip(image.fileName()) + "' is not accepted; allowed sources: "
                                 + imageSources));
             } else if (!imageFormats.isEmpty()
                     && (image.source() != TrainingImage.Source.URL
@@ -345,22 +498,22 @@ public final class ProviderCapabilities {
                     && !imageFormats.contains(image.format())) {
                 v.add(violation(
                         field,
-                        "format '" + image.format() + "' of '" + image.fileName() + "' is not supported; allowed: "
-                                + imageFormats));
+                        "format '" + image.format() + "' of '" + clip(image.fileName())
+                                + "' is not supported; allowed: " + imageFormats));
+            } else {
+                String problem = imageProblem(image);
+                if (problem != null) {
+                    v.add(violation(field, problem));
+                }
             }
             Optional<String> caption = image.caption();
             if (caption.isEmpty() && req.contains(CAPTION)) {
                 v.add(violation(field + ".caption", "required for " + request.kind() + " training"));
             }
-            if (caption.isPresent()
-                    && captionLength != null
-                    && !captionLength.contains(caption.get().length())) {
-                v.add(violation(
-                        field + ".caption",
-                        "length " + caption.get().length() + " is out of range; allowed " + captionLength
-                                + " characters"));
-            }
+            caption.ifPresent(c -> text(field + ".caption", CAPTION, c, true, v));
         }
+        request.instancePrompt().ifPresent(t -> text("instancePrompt", t, true, v));
+        request.classPrompt().ifPresent(t -> text("classPrompt", t, true, v));
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
         values.put("instancePrompt", request.instancePrompt().orElse(null));
         values.put("classPrompt", request.classPrompt().orElse(null));
@@ -393,6 +546,8 @@ public final class ProviderCapabilities {
                 "batchSize",
                 request.batchSize().isPresent() ? request.batchSize().getAsInt() : null);
         values.put("seed", request.seed().isPresent() ? request.seed().getAsLong() : null);
+        values.put("trainTextEncoder", request.trainTextEncoder().orElse(null));
+        values.put("priorPreservation", request.priorPreservation().orElse(null));
         values.put(
                 "priorLossWeight",
                 request.priorLossWeight().isPresent()
@@ -405,12 +560,14 @@ public final class ProviderCapabilities {
                 v.add(violation(field, "required for " + request.kind() + " training"));
             }
         }
+        unsupported(providerId, values, trainingFields, v);
         check(values, trainingRanges, trainingValues, v);
+        options(providerId, request.providerOptions(), trainingOptions, v);
         throwIfAny(providerId, "create", v);
     }
 
     /**
-     * Checks a generation request against these capabilities.
+     * Checks a generation request against these capabilities, without any network call.
      *
      * @param providerId the provider id, for the exception
      * @param request the request
@@ -425,18 +582,30 @@ public final class ProviderCapabilities {
             throw UnsupportedCapabilityException.of(providerId, "img2img");
         }
         List<InvalidRequestException.Violation> v = new ArrayList<>();
+        text("prompt", request.prompt(), true, v);
+        request.negativePrompt().ifPresent(t -> text("negativePrompt", t, true, v));
         if (request.loras().size() > maxLoras) {
             v.add(violation("loras", request.loras().size() + " given; allowed at most " + maxLoras));
         }
         for (int i = 0; i < request.loras().size(); i++) {
+            if (request.loras().get(i).model().isBlank()) {
+                v.add(violation("loras[" + i + "].model", "is blank"));
+            }
             double s = request.loras().get(i).strength();
             if (!loraStrength.contains(s)) {
                 v.add(violation(
                         "loras[" + i + "].strength", Range.format(s) + " is out of range; allowed " + loraStrength));
             }
         }
+        request.initImage().ifPresent(image -> {
+            String problem = imageProblem(image);
+            if (problem != null) {
+                v.add(violation("initImage", problem));
+            }
+        });
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
         values.put("baseModel", request.baseModel().orElse(null));
+        values.put("negativePrompt", request.negativePrompt().orElse(null));
         values.put("width", request.width().isPresent() ? request.width().getAsInt() : null);
         values.put("height", request.height().isPresent() ? request.height().getAsInt() : null);
         values.put("steps", request.steps().isPresent() ? request.steps().getAsInt() : null);
@@ -445,14 +614,174 @@ public final class ProviderCapabilities {
                 request.guidanceScale().isPresent() ? request.guidanceScale().getAsDouble() : null);
         values.put("seed", request.seed().isPresent() ? request.seed().getAsLong() : null);
         values.put("sampler", request.sampler().orElse(null));
-        values.put("imageCount", request.imageCount());
         values.put(
                 "initImageStrength",
                 request.initImageStrength().isPresent()
                         ? request.initImageStrength().getAsDouble()
                         : null);
+        unsupported(providerId, values, generationFields, v);
+        values.put("imageCount", request.imageCount());
+        if (request.imageCount() < 1 && !generationRanges.containsKey("imageCount")) {
+            v.add(violation("imageCount", request.imageCount() + " is out of range; allowed at least 1"));
+        }
         check(values, generationRanges, generationValues, v);
+        options(providerId, request.providerOptions(), generationOptions, v);
         throwIfAny(providerId, "generate", v);
+    }
+
+    private void text(String field, String value, boolean multiLine, List<InvalidRequestException.Violation> out) {
+        text(field, field, value, multiLine, out);
+    }
+
+    /**
+     * Length and characters of a text field. Names are one line of printable text; prompts and captions may
+     * hold tabs and line breaks but no other control character, since a NUL or an escape sequence only ever
+     * reaches a service by mistake and ends up in its logs and ours.
+     */
+    private void text(
+            String field, String kind, String value, boolean multiLine, List<InvalidRequestException.Violation> out) {
+        Range length = textLength(kind).orElse(null);
+        if (value.isBlank() && (!multiLine || (length != null && length.min() >= 1))) {
+            out.add(violation(field, "is blank"));
+            return;
+        }
+        if (length != null && !length.contains(value.length())) {
+            out.add(violation(
+                    field, "length " + value.length() + " is out of range; allowed " + length + " characters"));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean allowedBreak = multiLine && (c == '\n' || c == '\r' || c == '\t');
+            if (Character.isISOControl(c) && !allowedBreak) {
+                out.add(violation(
+                        field,
+                        String.format(
+                                Locale.ROOT,
+                                "control character U+%04X at index %d is not allowed; allowed: printable text%s",
+                                (int) c,
+                                i,
+                                multiLine ? ", tabs and line breaks" : " on one line")));
+                return;
+            }
+        }
+    }
+
+    private static void unsupported(
+            String providerId,
+            Map<String, @Nullable Object> values,
+            @Nullable Set<String> supported,
+            List<InvalidRequestException.Violation> out) {
+        if (supported == null) {
+            return;
+        }
+        values.forEach((field, value) -> {
+            if (value != null && !supported.contains(field)) {
+                out.add(violation(field, "is not supported by " + providerId + "; fields it takes: " + supported));
+            }
+        });
+    }
+
+    private static void options(
+            String providerId,
+            Map<String, Object> given,
+            @Nullable Map<String, Set<String>> declared,
+            List<InvalidRequestException.Violation> out) {
+        if (declared == null) {
+            return;
+        }
+        given.forEach((key, value) -> {
+            String field = "providerOptions." + key;
+            Set<String> allowed = declared.get(key);
+            String text = String.valueOf(value);
+            if (allowed == null) {
+                out.add(violation(
+                        field,
+                        "is not an option of " + providerId + "; options: "
+                                + (declared.isEmpty() ? "none" : new TreeSet<>(declared.keySet()))));
+            } else if (text.isBlank()) {
+                out.add(violation(field, "is blank"));
+            } else if (!allowed.isEmpty() && !allowed.contains(text)) {
+                out.add(violation(field, "'" + clip(text) + "' is not allowed; allowed: " + allowed));
+            }
+        });
+    }
+
+    /**
+     * What is wrong with one image that can be seen without a network call, or null. Reads at most 12 bytes
+     * of a file: the whole file is read once, later, by the adapter.
+     */
+    private @Nullable String imageProblem(TrainingImage image) {
+        String name = "'" + clip(image.fileName()) + "'";
+        switch (image.source()) {
+            case URL -> {
+                URI url = image.url().orElseThrow();
+                String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+                if (!URL_SCHEMES.contains(scheme)
+                        || url.getHost() == null
+                        || url.getHost().isEmpty()) {
+                    return "URL '" + clip(url.getScheme() == null ? url.toString() : scheme + ":...")
+                            + "' is not accepted; allowed: an absolute URL with scheme " + URL_SCHEMES;
+                }
+                return null;
+            }
+            case BYTES -> {
+                return contentProblem(
+                        name, image.bytes().orElseThrow().length, image.bytes().orElseThrow(), image);
+            }
+            default -> {
+                Path path = image.path().orElseThrow();
+                if (!Files.exists(path)) {
+                    return name + " does not exist";
+                }
+                if (Files.isDirectory(path)) {
+                    return name + " is a directory, not an image file";
+                }
+                if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                    return name + " is not a readable file";
+                }
+                byte[] header = new byte[12];
+                long size;
+                int read = 0;
+                try (InputStream in = Files.newInputStream(path)) {
+                    size = Files.size(path);
+                    while (read < header.length) {
+                        int r = in.read(header, read, header.length - read);
+                        if (r < 0) {
+                            break;
+                        }
+                        read += r;
+                    }
+                } catch (IOException e) {
+                    return name + " cannot be read (" + e.getClass().getSimpleName() + ")";
+                }
+                return contentProblem(name, size, Arrays.copyOf(header, read), image);
+            }
+        }
+    }
+
+    private @Nullable String contentProblem(String name, long size, byte[] header, TrainingImage image) {
+        if (size == 0) {
+            return name + " is empty (0 bytes)";
+        }
+        if (maxImageBytes > 0 && size > maxImageBytes) {
+            return name + " is " + size + " bytes; allowed at most " + maxImageBytes;
+        }
+        Optional<String> actual = imageFormatOf(header);
+        if (actual.isEmpty()) {
+            return name + " is not a PNG, JPEG or WebP image (by its first bytes)";
+        }
+        if (!image.format().isEmpty() && !image.format().equals(actual.get())) {
+            return name + " is named ." + image.format() + " but its bytes are " + actual.get();
+        }
+        if (!imageFormats.isEmpty() && !imageFormats.contains(actual.get())) {
+            return name + " is " + actual.get() + "; allowed: " + imageFormats;
+        }
+        return null;
+    }
+
+    /** Echoes at most 64 characters of a rejected value, so a 10 KB value does not become a 10 KB message. */
+    private static String clip(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...(" + value.length() + " chars)";
     }
 
     private static void check(
@@ -511,7 +840,13 @@ public final class ProviderCapabilities {
                 listIncludesNames,
                 generate,
                 img2img,
-                webhooks);
+                webhooks,
+                trainingFields,
+                generationFields,
+                trainingOptions,
+                generationOptions,
+                textLengths,
+                maxImageBytes);
     }
 
     @Override
@@ -555,8 +890,131 @@ public final class ProviderCapabilities {
         private boolean generate;
         private boolean img2img;
         private boolean webhooks;
+        private @Nullable Set<String> trainingFields;
+        private @Nullable Set<String> generationFields;
+        private @Nullable Map<String, Set<String>> trainingOptions;
+        private @Nullable Map<String, Set<String>> generationOptions;
+        private final Map<String, Range> textLengths = new LinkedHashMap<>();
+        private long maxImageBytes;
 
         private Builder() {}
+
+        /**
+         * Declares the optional training fields the adapter sends to the service, beyond those that already
+         * have a range, a value list or a requirement here (booleans such as {@code trainTextEncoder} and
+         * {@code priorPreservation}, free text). Once declared, a request setting any other optional field is
+         * rejected as unsupported by this provider. Without this call no field is refused as unsupported.
+         *
+         * @param fields the request builder's field names
+         * @return this builder
+         */
+        public Builder trainingFields(String... fields) {
+            if (trainingFields == null) {
+                trainingFields = new LinkedHashSet<>();
+            }
+            trainingFields.addAll(Arrays.asList(fields));
+            return this;
+        }
+
+        /**
+         * Declares the optional generation fields the adapter sends (see {@link #trainingFields(String...)}),
+         * such as {@code negativePrompt} or {@code baseModel}.
+         *
+         * @param fields the request builder's field names
+         * @return this builder
+         */
+        public Builder generationFields(String... fields) {
+            if (generationFields == null) {
+                generationFields = new LinkedHashSet<>();
+            }
+            generationFields.addAll(Arrays.asList(fields));
+            return this;
+        }
+
+        /**
+         * Declares a provider option of training requests. Once any is declared (or
+         * {@link #noTrainingOptions()} is called), a request with an undeclared option is rejected.
+         *
+         * @param key the option key
+         * @param allowed its allowed values; none for any non-blank value
+         * @return this builder
+         */
+        public Builder trainingOption(String key, String... allowed) {
+            if (trainingOptions == null) {
+                trainingOptions = new LinkedHashMap<>();
+            }
+            trainingOptions.put(
+                    Objects.requireNonNull(key, "key == null"), new LinkedHashSet<>(Arrays.asList(allowed)));
+            return this;
+        }
+
+        /**
+         * Declares that training requests take no provider option at all.
+         *
+         * @return this builder
+         */
+        public Builder noTrainingOptions() {
+            if (trainingOptions == null) {
+                trainingOptions = new LinkedHashMap<>();
+            }
+            return this;
+        }
+
+        /**
+         * Declares a provider option of generation requests (see {@link #trainingOption(String, String...)}).
+         *
+         * @param key the option key
+         * @param allowed its allowed values; none for any non-blank value
+         * @return this builder
+         */
+        public Builder generationOption(String key, String... allowed) {
+            if (generationOptions == null) {
+                generationOptions = new LinkedHashMap<>();
+            }
+            generationOptions.put(
+                    Objects.requireNonNull(key, "key == null"), new LinkedHashSet<>(Arrays.asList(allowed)));
+            return this;
+        }
+
+        /**
+         * Declares that generation requests take no provider option at all.
+         *
+         * @return this builder
+         */
+        public Builder noGenerationOptions() {
+            if (generationOptions == null) {
+                generationOptions = new LinkedHashMap<>();
+            }
+            return this;
+        }
+
+        /**
+         * Sets the allowed length of a text field, replacing its default from {@link #DEFAULT_TEXT_LENGTHS}.
+         *
+         * @param field {@code name}, {@code instancePrompt}, {@code classPrompt}, {@code prompt} or
+         *     {@code negativePrompt} (captions: {@link #captionLength(int, int)})
+         * @param min the shortest
+         * @param max the longest
+         * @return this builder
+         */
+        public Builder textLength(String field, int min, int max) {
+            textLengths.put(Objects.requireNonNull(field, "field == null"), Range.of(min, max));
+            return this;
+        }
+
+        /**
+         * Sets the largest local training image accepted.
+         *
+         * @param bytes the limit; 0 for none
+         * @return this builder
+         */
+        public Builder maxImageBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxImageBytes: " + bytes + " is negative; allowed: 0 or more");
+            }
+            maxImageBytes = bytes;
+            return this;
+        }
 
         /**
          * Sets the training kinds offered.

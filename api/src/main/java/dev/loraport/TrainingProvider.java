@@ -39,6 +39,19 @@ public interface TrainingProvider extends AutoCloseable {
     TrainingTask create(TrainingRequest request);
 
     /**
+     * Checks a training request as {@link #create} would, without any network call and without spending
+     * anything: every field against {@link ProviderCapabilities}, local images, provider options and whatever
+     * else the adapter can see locally. Decorators call it before the work they do ahead of a create (such as
+     * listing the account), so bad input fails first. Thread-safe.
+     *
+     * @param request the job
+     * @throws InvalidRequestException naming every field that is wrong and what is allowed
+     */
+    default void validate(TrainingRequest request) {
+        info().capabilities().validate(info().id(), request);
+    }
+
+    /**
      * The current state of one job.
      *
      * @param id the job id

@@ -35,8 +35,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TrainingRequest {
 
-    private static final java.util.regex.Pattern CLIENT_REFERENCE = java.util.regex.Pattern.compile("[a-z0-9-]{4,40}");
-
     private final String name;
     private final TrainingKind kind;
     private final String baseModel;
@@ -65,12 +63,6 @@ public final class TrainingRequest {
         this.name = Objects.requireNonNull(b.name, "name == null");
         this.kind = Objects.requireNonNull(b.kind, "kind == null");
         this.baseModel = Objects.requireNonNull(b.baseModel, "baseModel == null");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name is blank");
-        }
-        if (b.images.isEmpty()) {
-            throw new IllegalArgumentException("images is empty: add at least one image");
-        }
         this.images = List.copyOf(b.images);
         this.instancePrompt = b.instancePrompt;
         this.classPrompt = b.classPrompt;
@@ -89,11 +81,6 @@ public final class TrainingRequest {
         this.trainTextEncoder = b.trainTextEncoder;
         this.priorPreservation = b.priorPreservation;
         this.priorLossWeight = b.priorLossWeight;
-        if (b.clientReference != null
-                && !CLIENT_REFERENCE.matcher(b.clientReference).matches()) {
-            throw new IllegalArgumentException("clientReference: '" + b.clientReference
-                    + "' is not allowed; use 4 to 40 characters of a-z, 0-9 and '-'");
-        }
         this.clientReference = b.clientReference;
         this.providerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.providerOptions));
     }
@@ -691,8 +678,9 @@ public final class TrainingRequest {
          * Builds the request.
          *
          * @return the request
-         * @throws NullPointerException naming a missing required field (name, kind, baseModel)
-         * @throws IllegalArgumentException when the name is blank or there is no image
+         * @throws NullPointerException naming a missing required field (name, kind, baseModel); every other
+         *     check (blank name, no image, values out of range) is the provider's, before any network call,
+         *     through {@link ProviderCapabilities#validate(String, TrainingRequest)}
          */
         public TrainingRequest build() {
             return new TrainingRequest(this);

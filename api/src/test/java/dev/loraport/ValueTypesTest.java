@@ -25,12 +25,21 @@ class ValueTypesTest {
     void trainingRequestBuilderNamesMissingFields() {
         assertThatThrownBy(() -> TrainingRequest.builder().build()).hasMessage("name == null");
         assertThatThrownBy(() -> TrainingRequest.builder().name("n").build()).hasMessage("kind == null");
-        assertThatThrownBy(() -> TrainingRequest.builder()
-                        .name("n")
-                        .kind(TrainingKind.SUBJECT)
-                        .baseModel("m")
-                        .build())
-                .hasMessageContaining("images is empty");
+        // Beyond nulls the builder checks nothing: the provider does, naming the field with its own type.
+        TrainingRequest noImages = TrainingRequest.builder()
+                .name(" ")
+                .kind(TrainingKind.SUBJECT)
+                .baseModel("m")
+                .clientReference("NOT OK")
+                .build();
+        assertThatThrownBy(() -> ProviderCapabilities.builder()
+                        .trainingKinds(TrainingKind.SUBJECT)
+                        .build()
+                        .validate("test", noImages))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("name: is blank")
+                .hasMessageContaining("clientReference: 'NOT OK' is not allowed")
+                .hasMessageContaining("images: 0 given");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.loraport.internal;
 
 import dev.loraport.InvalidRequestException;
 import dev.loraport.InvalidRequestException.Violation;
+import dev.loraport.ProviderCapabilities;
 import dev.loraport.TrainingImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +60,16 @@ public final class LocalImages {
             }
             byte[] bytes;
             try {
+                if (image.source() == TrainingImage.Source.FILE
+                        && maxBytes > 0
+                        && Files.size(image.path().orElseThrow()) > maxBytes) {
+                    // Checked before reading: a huge file is refused without filling the heap.
+                    problems.add(new Violation(
+                            field,
+                            "'" + image.fileName() + "' is "
+                                    + Files.size(image.path().orElseThrow()) + " bytes; allowed at most " + maxBytes));
+                    continue;
+                }
                 bytes = image.source() == TrainingImage.Source.FILE
                         ? Files.readAllBytes(image.path().orElseThrow())
                         : image.bytes().orElseThrow();
@@ -99,23 +110,6 @@ public final class LocalImages {
      * @return {@code png}, {@code jpeg}, {@code webp}, or null when none of them
      */
     public static @Nullable String sniff(byte[] b) {
-        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "png";
-        }
-        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-            return "jpeg";
-        }
-        if (b.length >= 12
-                && b[0] == 'R'
-                && b[1] == 'I'
-                && b[2] == 'F'
-                && b[3] == 'F'
-                && b[8] == 'W'
-                && b[9] == 'E'
-                && b[10] == 'B'
-                && b[11] == 'P') {
-            return "webp";
-        }
-        return null;
+        return ProviderCapabilities.imageFormatOf(b).orElse(null);
     }
 }

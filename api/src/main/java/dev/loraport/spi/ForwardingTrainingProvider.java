@@ -59,6 +59,11 @@ public abstract class ForwardingTrainingProvider implements TrainingProvider {
     }
 
     @Override
+    public void validate(TrainingRequest request) {
+        delegate.validate(request);
+    }
+
+    @Override
     public TrainingTask status(TaskId id) {
         return delegate.status(id);
     }

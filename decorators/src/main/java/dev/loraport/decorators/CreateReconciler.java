@@ -72,8 +72,11 @@ final class CreateReconciler extends InterceptingProvider {
         String reference = request.clientReference().orElseGet(this::newReference);
         TrainingRequest tagged = tag(request, reference);
         ProviderCapabilities caps = delegate().info().capabilities();
-        // Bad input must fail before any call, including the listing taken for reconciliation.
-        caps.validate(metrics.providerId(), tagged);
+        // Bad input must fail before any call, including the listing taken for reconciliation. The caller's
+        // own request first, so a problem names what the caller wrote; then the tagged one, whose longer
+        // name must fit the service too.
+        delegate().validate(request);
+        delegate().validate(tagged);
         boolean byName = caps.supportsList() && caps.listIncludesNames();
         boolean bySnapshot = caps.supportsList() && !caps.listIncludesNames();
         if (bySnapshot) {

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
 
 class ProviderStackTest {
 
+    /** The first bytes of a PNG: enough for the local check of an image's format. */
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0};
+
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Duration> waits = new ArrayList<>();
 
@@ -52,7 +55,7 @@ class ProviderStackTest {
                 .name("alice")
                 .kind(TrainingKind.SUBJECT)
                 .baseModel("m")
-                .addImage(TrainingImage.ofBytes("a.png", new byte[] {1}))
+                .addImage(TrainingImage.ofBytes("a.png", PNG))
                 .build();
     }
 
