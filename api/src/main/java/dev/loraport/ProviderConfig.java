@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>the API key</td></tr>
  *   <tr><td>{@code loraport.<id>.base-url}</td><td>{@code LORAPORT_<ID>_BASE_URL}</td><td>the service URL</td></tr>
  *   <tr><td>{@code loraport.<id>.connect-timeout}, {@code read-timeout}, {@code call-timeout}</td>
- *       <td>{@code LORAPORT_<ID>_CONNECT_TIMEOUT}...</td><td>durations: {@code 10s}, {@code PT1M}</td></tr>
+ *       <td>{@code LORAPORT_<ID>_CONNECT_TIMEOUT}...</td><td>durations: {@code 10s}, {@code PT1M}; never negative,
+ *       and an adapter takes only more than 0 (OkHttp reads 0 as no timeout)</td></tr>
  *   <tr><td>{@code loraport.<id>.<option>}</td><td>{@code LORAPORT_<ID>_<OPTION>}</td>
  *       <td>any other provider or decorator option ({@code retry.max-attempts}...)</td></tr>
  *   <tr><td>{@code loraport.<key>}</td><td>{@code LORAPORT_<KEY>}</td>
@@ -37,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Option keys match loosely: case, {@code .}, {@code -} and {@code _} are ignored, so
  * {@code retry.max-attempts} and {@code RETRY_MAX_ATTEMPTS} are the same key.
+ *
+ * <p>This class checks only that a value reads as its type (and that no duration is negative); the adapter or
+ * decorator that takes a setting checks its range when the provider is built, with a message naming the full key.
  *
  * @since 0.1
  */
@@ -369,8 +373,8 @@ public final class ProviderConfig {
      *
      * @param key the key
      * @param defaultValue the value when the option is not set
-     * @return the value
-     * @throws IllegalArgumentException naming the key and the accepted forms
+     * @return the value; zero or more when the option is set
+     * @throws IllegalArgumentException naming the key and the accepted forms, also when the value is negative
      */
     public Duration durationOption(String key, Duration defaultValue) {
         return option(key).map(v -> ConfigValues.parseDuration(fullKey(key), v)).orElse(defaultValue);

@@ -2,13 +2,12 @@ package dev.loraport.decorators;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
+import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.spi.TrainingProviders;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,29 +38,45 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Keys, relative to {@code loraport.<id>.} (durations as {@code 500ms}, {@code 30s}, {@code 2m}):
+ * <p>Keys, relative to {@code loraport.<id>.} (durations as {@code 500ms}, {@code 30s}, {@code 2m}). Each is
+ * range-checked when the stack is built, even when its decorator is off; a value outside its range is an
+ * {@link IllegalArgumentException} naming the full key, the value and the range.
  *
  * <table>
  *   <caption>Decorator settings</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code retry.enabled}</td><td>true</td><td>false: one attempt (create still reconciles)</td></tr>
- *   <tr><td>{@code retry.max-attempts}</td><td>4</td><td>attempts per logical status/list/create</td></tr>
- *   <tr><td>{@code retry.initial-backoff}</td><td>1s</td><td>first wait, doubled each time</td></tr>
- *   <tr><td>{@code retry.multiplier}</td><td>2.0</td><td>backoff growth</td></tr>
- *   <tr><td>{@code retry.max-backoff}</td><td>30s</td><td>longest computed wait</td></tr>
- *   <tr><td>{@code retry.jitter}</td><td>0.5</td><td>each wait varies by ±50 %</td></tr>
- *   <tr><td>{@code retry.max-retry-after}</td><td>60s</td><td>cap on a service's retry-after</td></tr>
- *   <tr><td>{@code reconcile.delay}</td><td>2s</td><td>wait before looking for a possibly accepted job</td></tr>
- *   <tr><td>{@code reconcile.max-pages}</td><td>50</td><td>list pages (of 100) searched for it</td></tr>
- *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>space calls to the service</td></tr>
- *   <tr><td>{@code ratelimit.permits-per-second}</td><td>2</td><td>calls per second, all operations</td></tr>
- *   <tr><td>{@code ratelimit.max-wait}</td><td>30s</td><td>longest wait for a permit, then RateLimited</td></tr>
- *   <tr><td>{@code circuitbreaker.enabled}</td><td>true</td><td>fail fast during an outage</td></tr>
- *   <tr><td>{@code circuitbreaker.failure-rate-threshold}</td><td>50</td><td>percent of unavailable calls</td></tr>
- *   <tr><td>{@code circuitbreaker.sliding-window-size}</td><td>20</td><td>calls considered</td></tr>
- *   <tr><td>{@code circuitbreaker.minimum-number-of-calls}</td><td>10</td><td>before the rate counts</td></tr>
- *   <tr><td>{@code circuitbreaker.wait-duration-in-open-state}</td><td>60s</td><td>open time before probing</td></tr>
- *   <tr><td>{@code circuitbreaker.permitted-calls-in-half-open-state}</td><td>2</td><td>probe calls</td></tr>
+ *   <tr><th>key</th><th>default</th><th>allowed</th><th>meaning</th></tr>
+ *   <tr><td>{@code retry.enabled}</td><td>true</td><td>boolean</td><td>false: one attempt (create still
+ *       reconciles)</td></tr>
+ *   <tr><td>{@code retry.max-attempts}</td><td>4</td><td>1 to 100</td><td>attempts per logical
+ *       status/list/create</td></tr>
+ *   <tr><td>{@code retry.initial-backoff}</td><td>1s</td><td>1ms to 1h</td><td>first wait, multiplied each
+ *       time</td></tr>
+ *   <tr><td>{@code retry.multiplier}</td><td>2.0</td><td>1.0 to 100.0</td><td>backoff growth</td></tr>
+ *   <tr><td>{@code retry.max-backoff}</td><td>30s</td><td>1ms to 24h</td><td>longest computed wait</td></tr>
+ *   <tr><td>{@code retry.jitter}</td><td>0.5</td><td>0.0 to 1.0</td><td>each wait varies by ±50 %</td></tr>
+ *   <tr><td>{@code retry.max-retry-after}</td><td>60s</td><td>1ms to 24h</td><td>cap on a service's
+ *       retry-after</td></tr>
+ *   <tr><td>{@code reconcile.delay}</td><td>2s</td><td>0s to 1h</td><td>wait before looking for a possibly
+ *       accepted job</td></tr>
+ *   <tr><td>{@code reconcile.max-pages}</td><td>50</td><td>1 to 10000</td><td>list pages (of 100) searched for
+ *       it</td></tr>
+ *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>boolean</td><td>space calls to the service</td></tr>
+ *   <tr><td>{@code ratelimit.permits-per-second}</td><td>2</td><td>0.001 to 1e9</td><td>calls per second, all
+ *       operations</td></tr>
+ *   <tr><td>{@code ratelimit.max-wait}</td><td>30s</td><td>0s to 1h</td><td>longest wait for a permit, then
+ *       RateLimited</td></tr>
+ *   <tr><td>{@code circuitbreaker.enabled}</td><td>true</td><td>boolean</td><td>fail fast during an
+ *       outage</td></tr>
+ *   <tr><td>{@code circuitbreaker.failure-rate-threshold}</td><td>50</td><td>1.0 to 100.0</td><td>percent of
+ *       unavailable calls</td></tr>
+ *   <tr><td>{@code circuitbreaker.sliding-window-size}</td><td>20</td><td>1 to 10000</td><td>calls
+ *       considered</td></tr>
+ *   <tr><td>{@code circuitbreaker.minimum-number-of-calls}</td><td>10</td><td>1 to 10000</td><td>before the rate
+ *       counts</td></tr>
+ *   <tr><td>{@code circuitbreaker.wait-duration-in-open-state}</td><td>60s</td><td>1ms to 24h</td><td>open time
+ *       before probing</td></tr>
+ *   <tr><td>{@code circuitbreaker.permitted-calls-in-half-open-state}</td><td>2</td><td>1 to 1000</td><td>probe
+ *       calls</td></tr>
  * </table>
  *
  * <p>The global key {@code loraport.metrics.enabled} (default true) turns the metrics decorator off.
@@ -69,6 +84,18 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public final class ProviderStack {
+
+    /** The slowest rate: one call in 1000 s. */
+    private static final double MIN_PERMITS_PER_SECOND = 0.001;
+
+    /** The fastest rate, which the benchmarks use to take the limiter out of the way. */
+    private static final double MAX_PERMITS_PER_SECOND = 1e9;
+
+    /** The most calls a circuit breaker's window holds; Resilience4j keeps an array of that many outcomes. */
+    private static final int MAX_WINDOW = 10_000;
+
+    /** The most probe calls of a half-open breaker. */
+    private static final int MAX_HALF_OPEN_CALLS = 1_000;
 
     private ProviderStack() {}
 
@@ -215,21 +242,31 @@ public final class ProviderStack {
 
         private TrainingProvider decorate(
                 TrainingProvider inner, String id, ProviderConfig cfg, MeterRegistry meters, LoraportMetrics metrics) {
-            RetrySettings retry = RetrySettings.from(cfg);
+            DecoratorSettings settings = new DecoratorSettings(cfg, id);
+            RetrySettings retry = RetrySettings.from(settings);
+            // Every setting is read before the first decorator is made, so a bad one fails before anything binds.
+            boolean rateLimited = settings.flag("ratelimit.enabled", true);
+            RateLimiterConfig rateLimit = rateLimiterConfig(settings);
+            boolean breaking = settings.flag("circuitbreaker.enabled", true);
+            CircuitBreakerConfig breaker = circuitBreakerConfig(settings);
+            boolean metricsOn = cfg.globalOption("metrics.enabled")
+                    .map(v -> ConfigValues.parseBoolean("loraport.metrics.enabled", v))
+                    .orElse(true);
             TrainingProvider p = inner;
-            if (cfg.booleanOption("ratelimit.enabled", true)) {
-                p = new RateLimitingProvider(p, rateLimiter(id, cfg, meters), metrics, sleeper);
+            if (rateLimited) {
+                RateLimiterRegistry registry = RateLimiterRegistry.of(rateLimit);
+                TaggedRateLimiterMetrics.ofRateLimiterRegistry(registry).bindTo(meters);
+                p = new RateLimitingProvider(p, registry.rateLimiter(id), metrics, sleeper);
             }
-            if (cfg.booleanOption("circuitbreaker.enabled", true)) {
-                p = new CircuitBreakingProvider(p, circuitBreaker(id, cfg, meters), id);
+            if (breaking) {
+                CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(breaker);
+                TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+                p = new CircuitBreakingProvider(p, registry.circuitBreaker(id), id);
             }
             Backoff backoff = new Backoff(retry, metrics, sleeper, random);
             p = new ReadRetryingProvider(p, backoff, metrics);
             // Above the read retry, so the listings it reads to find a possibly accepted task are retried too.
             p = new CreateReconciler(p, backoff, metrics);
-            boolean metricsOn = cfg.globalOption("metrics.enabled")
-                    .map(v -> dev.loraport.internal.config.ConfigValues.parseBoolean("loraport.metrics.enabled", v))
-                    .orElse(true);
             return metricsOn ? new MeteredProvider(p, metrics) : p;
         }
 
@@ -240,40 +277,38 @@ public final class ProviderStack {
                                     + TrainingProviders.available()));
         }
 
-        private static RateLimiter rateLimiter(String id, ProviderConfig cfg, MeterRegistry meters) {
-            double perSecond = cfg.doubleOption("ratelimit.permits-per-second", 2.0);
-            if (!(perSecond > 0)) {
-                throw new IllegalArgumentException("loraport." + id + ".ratelimit.permits-per-second: " + perSecond
-                        + " is out of range; allowed > 0");
-            }
+        /** Checked here, since Resilience4j's own messages name none of loraport's keys. */
+        private static RateLimiterConfig rateLimiterConfig(DecoratorSettings s) {
+            double perSecond =
+                    s.number("ratelimit.permits-per-second", 2.0, MIN_PERMITS_PER_SECOND, MAX_PERMITS_PER_SECOND);
             // Express fractional rates (0.5/s) as one permit per longer period.
             int permits = perSecond >= 1 ? (int) Math.round(perSecond) : 1;
             Duration period =
                     perSecond >= 1 ? Duration.ofSeconds(1) : Duration.ofNanos(Math.round(1_000_000_000L / perSecond));
-            RateLimiterConfig rc = RateLimiterConfig.custom()
+            return RateLimiterConfig.custom()
                     .limitForPeriod(permits)
                     .limitRefreshPeriod(period)
-                    .timeoutDuration(cfg.durationOption("ratelimit.max-wait", Duration.ofSeconds(30)))
+                    .timeoutDuration(s.duration(
+                            "ratelimit.max-wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)))
                     .build();
-            RateLimiterRegistry registry = RateLimiterRegistry.of(rc);
-            TaggedRateLimiterMetrics.ofRateLimiterRegistry(registry).bindTo(meters);
-            return registry.rateLimiter(id);
         }
 
-        private static CircuitBreaker circuitBreaker(String id, ProviderConfig cfg, MeterRegistry meters) {
-            CircuitBreakerConfig cc = CircuitBreakerConfig.custom()
-                    .failureRateThreshold((float) cfg.doubleOption("circuitbreaker.failure-rate-threshold", 50))
-                    .slidingWindowSize(cfg.intOption("circuitbreaker.sliding-window-size", 20))
-                    .minimumNumberOfCalls(cfg.intOption("circuitbreaker.minimum-number-of-calls", 10))
-                    .waitDurationInOpenState(
-                            cfg.durationOption("circuitbreaker.wait-duration-in-open-state", Duration.ofSeconds(60)))
-                    .permittedNumberOfCallsInHalfOpenState(
-                            cfg.intOption("circuitbreaker.permitted-calls-in-half-open-state", 2))
+        /** Checked here, since Resilience4j's own messages name none of loraport's keys. */
+        private static CircuitBreakerConfig circuitBreakerConfig(DecoratorSettings s) {
+            return CircuitBreakerConfig.custom()
+                    .failureRateThreshold((float) s.number("circuitbreaker.failure-rate-threshold", 50, 1.0, 100.0))
+                    .slidingWindowSize(s.wholeNumber("circuitbreaker.sliding-window-size", 20, 1, MAX_WINDOW))
+                    .minimumNumberOfCalls(s.wholeNumber("circuitbreaker.minimum-number-of-calls", 10, 1, MAX_WINDOW))
+                    .waitDurationInOpenState(s.duration(
+                            "circuitbreaker.wait-duration-in-open-state",
+                            Duration.ofSeconds(60),
+                            // Resilience4j counts this in milliseconds and takes no less than one.
+                            Duration.ofMillis(1),
+                            Duration.ofHours(24)))
+                    .permittedNumberOfCallsInHalfOpenState(s.wholeNumber(
+                            "circuitbreaker.permitted-calls-in-half-open-state", 2, 1, MAX_HALF_OPEN_CALLS))
                     .recordException(CircuitBreakingProvider::isFailure)
                     .build();
-            CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(cc);
-            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
-            return registry.circuitBreaker(id);
         }
     }
 }

@@ -38,7 +38,8 @@ import retrofit2.Retrofit;
 
 /**
  * One adapter's HTTP plumbing: the OkHttp clients, Retrofit and Jackson set up from {@link AdapterSettings}, and
- * the run of one call: its body read whatever the status (at most {@link #MAX_BODY_BYTES}), the API key scrubbed
+ * the run of one call: its body read whatever the status (at most {@link AdapterSettings#maxResponseSize()}, the
+ * {@value AdapterSettings#MAX_RESPONSE_SIZE} setting), the API key scrubbed
  * from it, a debug line, and anything but a JSON success turned into a loraport exception, with the service's
  * {@link ServiceErrors} deciding what its bodies mean. Each adapter's {@code <Name>Http} extends it with the
  * service's choices (where the key goes, redirects) and its request bodies. Thread-safe; close it to release the
@@ -46,8 +47,12 @@ import retrofit2.Retrofit;
  */
 public class AdapterHttp implements AutoCloseable {
 
-    /** The largest response body read: a bigger one is a malformed answer, not a reason to run out of memory. */
-    public static final long MAX_BODY_BYTES = 16L << 20;
+    /**
+     * The default largest response body read, {@link AdapterSettings#DEFAULT_MAX_RESPONSE_SIZE}: a bigger one is a
+     * malformed answer, not a reason to run out of memory. The {@value AdapterSettings#MAX_RESPONSE_SIZE} setting
+     * changes it.
+     */
+    public static final long MAX_BODY_BYTES = AdapterSettings.DEFAULT_MAX_RESPONSE_SIZE;
 
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -458,10 +463,11 @@ public class AdapterHttp implements AutoCloseable {
         private final Map<String, String> headers = new LinkedHashMap<>();
         // A redirect would carry the request, and the key in its header or body, to a host nobody configured.
         private boolean followRedirects = false;
-        private long maxBodyBytes = MAX_BODY_BYTES;
+        private long maxBodyBytes;
 
         private Setup(AdapterSettings settings, ServiceErrors errors, Class<?> owner) {
             this.settings = Objects.requireNonNull(settings, "settings == null");
+            this.maxBodyBytes = settings.maxResponseSize();
             this.errors = Objects.requireNonNull(errors, "errors == null");
             this.owner = Objects.requireNonNull(owner, "owner == null");
         }
@@ -492,7 +498,8 @@ public class AdapterHttp implements AutoCloseable {
         }
 
         /**
-         * Sets the largest response body read (default {@link #MAX_BODY_BYTES}).
+         * Sets the largest response body read, overriding the settings' {@link AdapterSettings#maxResponseSize()}
+         * for one service's client; unlike the setting, any positive size is taken.
          *
          * @param max a positive number of bytes
          * @return this setup

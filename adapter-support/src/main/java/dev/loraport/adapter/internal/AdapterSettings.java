@@ -2,6 +2,7 @@ package dev.loraport.adapter.internal;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.internal.ImageUploads;
+import dev.loraport.internal.config.ConfigValues;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * The settings every hosted-service adapter takes, under one name each: the API key, base URL, timeouts, upload
  * parallelism and attempts, and how generation waits for its images. An adapter's public builder keeps an
  * {@link Builder} and forwards its setters to it; {@link Builder#read(ProviderConfig, String...)} reads them all
- * from configuration in one place. Immutable; {@link #toString()} never shows the key.
+ * from configuration in one place. Every setter, and so {@code read}, checks its value's range at once and names
+ * the full key ({@code loraport.<id>.<key>}) when it is outside it, so a bad setting fails when the provider is
+ * built, not on its first call. Immutable; {@link #toString()} never shows the key.
  */
 public final class AdapterSettings {
 
@@ -32,6 +35,48 @@ public final class AdapterSettings {
 
     /** Configuration key of {@link Builder#generateModel(String)}. */
     public static final String GENERATE_MODEL = "generate.model";
+
+    /** Configuration key of {@link Builder#maxResponseSize(long)}. */
+    public static final String MAX_RESPONSE_SIZE = "max-response-size";
+
+    /** Configuration key of {@link Builder#baseUrl(URI)}. */
+    public static final String BASE_URL = "base-url";
+
+    /** Configuration key of {@link Builder#connectTimeout(Duration)}. */
+    public static final String CONNECT_TIMEOUT = "connect-timeout";
+
+    /** Configuration key of {@link Builder#readTimeout(Duration)}. */
+    public static final String READ_TIMEOUT = "read-timeout";
+
+    /** Configuration key of {@link Builder#callTimeout(Duration)}. */
+    public static final String CALL_TIMEOUT = "call-timeout";
+
+    /**
+     * The shortest timeout: OkHttp counts in milliseconds, and reads 0 as "never time out", so a slow drip would
+     * hang a call forever.
+     */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
+    /** The longest timeout, and the longest generate timeout; OkHttp takes at most about 24 days. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+
+    /** The most images uploaded at once. */
+    public static final int MAX_UPLOAD_PARALLELISM = 64;
+
+    /** The most attempts per image upload. */
+    public static final int MAX_UPLOAD_MAX_ATTEMPTS = 100;
+
+    /** The longest pause between two looks at a pending generation. */
+    public static final Duration MAX_GENERATE_POLL_INTERVAL = Duration.ofHours(1);
+
+    /** The default largest response body read: a bigger one is a malformed answer. */
+    public static final long DEFAULT_MAX_RESPONSE_SIZE = 16L << 20;
+
+    /** The smallest response body cap: below it, ordinary error and status answers would not fit. */
+    public static final long MIN_MAX_RESPONSE_SIZE = 1L << 10;
+
+    /** The largest response body cap: a body is read whole into memory. */
+    public static final long MAX_MAX_RESPONSE_SIZE = 1L << 30;
 
     /** The default TCP connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -65,6 +110,7 @@ public final class AdapterSettings {
     private final Duration generateTimeout;
     private final Duration generatePollInterval;
     private final String generateModel;
+    private final long maxResponseSize;
     private final Clock clock;
     private final ImageUploads.Pause pause;
 
@@ -80,6 +126,7 @@ public final class AdapterSettings {
         this.generateTimeout = b.generateTimeout;
         this.generatePollInterval = b.generatePollInterval;
         this.generateModel = b.generateModel;
+        this.maxResponseSize = b.maxResponseSize;
         this.clock = b.clock;
         this.pause = b.pause;
     }
@@ -196,6 +243,15 @@ public final class AdapterSettings {
     }
 
     /**
+     * The largest response body read; a bigger one is a {@code MalformedResponseException} on a 2xx.
+     *
+     * @return the number of bytes, from {@value #MIN_MAX_RESPONSE_SIZE} to {@value #MAX_MAX_RESPONSE_SIZE}
+     */
+    public long maxResponseSize() {
+        return maxResponseSize;
+    }
+
+    /**
      * The clock, for deadlines, Retry-After dates and creation times.
      *
      * @return the clock
@@ -228,7 +284,8 @@ public final class AdapterSettings {
                 + connectTimeout + ", readTimeout=" + readTimeout + ", callTimeout=" + callTimeout
                 + ", uploadParallelism=" + uploadParallelism + ", uploadMaxAttempts=" + uploadMaxAttempts
                 + ", generateTimeout=" + generateTimeout + ", generatePollInterval=" + generatePollInterval
-                + ", generateModel=" + generateModel + "}";
+                + ", generateModel=" + generateModel + ", maxResponseSize="
+                + ConfigValues.formatSize(maxResponseSize) + "}";
     }
 
     /** Builds {@link AdapterSettings}; every setter checks its value at once. Not thread-safe. */
@@ -244,12 +301,13 @@ public final class AdapterSettings {
         private Duration generateTimeout = DEFAULT_GENERATE_TIMEOUT;
         private Duration generatePollInterval = DEFAULT_GENERATE_POLL_INTERVAL;
         private String generateModel;
+        private long maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
         private Clock clock = Clock.systemUTC();
         private ImageUploads.Pause pause = d -> Thread.sleep(d.toMillis());
 
         private Builder(String providerId, URI defaultBaseUrl, String defaultGenerateModel) {
             this.providerId = Objects.requireNonNull(providerId, "providerId == null");
-            this.baseUrl = Objects.requireNonNull(defaultBaseUrl, "defaultBaseUrl == null");
+            this.baseUrl = httpUrl(Objects.requireNonNull(defaultBaseUrl, "defaultBaseUrl == null"));
             this.generateModel = Objects.requireNonNull(defaultGenerateModel, "defaultGenerateModel == null");
         }
 
@@ -274,6 +332,8 @@ public final class AdapterSettings {
             uploadMaxAttempts(config.intOption(UPLOAD_MAX_ATTEMPTS, uploadMaxAttempts));
             generateTimeout(config.durationOption(GENERATE_TIMEOUT, generateTimeout));
             generatePollInterval(config.durationOption(GENERATE_POLL_INTERVAL, generatePollInterval));
+            config.option(MAX_RESPONSE_SIZE)
+                    .ifPresent(v -> maxResponseSize(ConfigValues.parseSize(key(MAX_RESPONSE_SIZE), v)));
             Optional<String> model = config.option(GENERATE_MODEL);
             for (String former : formerGenerateModelKeys) {
                 model = model.or(() -> config.option(former));
@@ -296,104 +356,147 @@ public final class AdapterSettings {
         /**
          * Sets the service URL.
          *
-         * @param baseUrl the URL
+         * @param baseUrl an absolute {@code http} or {@code https} URL with a host
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #BASE_URL} when the URL is not one
          */
         public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl == null");
+            this.baseUrl = httpUrl(Objects.requireNonNull(baseUrl, "baseUrl == null"));
             return this;
+        }
+
+        private URI httpUrl(URI url) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                // Without its user info and query, which may carry credentials.
+                String shown = url.getRawUserInfo() != null || url.getRawQuery() != null
+                        ? scheme + "://" + url.getHost() + url.getRawPath()
+                        : url.toString();
+                throw ConfigValues.outOfRange(
+                        key(BASE_URL),
+                        "'" + shown + "'",
+                        "an absolute http or https URL, e.g. https://api.example.com");
+            }
+            return url;
         }
 
         /**
          * Sets the TCP connect timeout.
          *
-         * @param timeout the timeout
+         * @param timeout from {@link #MIN_TIMEOUT 1ms} to {@link #MAX_TIMEOUT 24h}; OkHttp would read 0 as never
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #CONNECT_TIMEOUT} when the timeout is out of range
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            this.connectTimeout = checkTimeout(CONNECT_TIMEOUT, Objects.requireNonNull(timeout, "timeout == null"));
             return this;
         }
 
         /**
          * Sets the socket read timeout, also used for writes.
          *
-         * @param timeout the timeout
+         * @param timeout from {@link #MIN_TIMEOUT 1ms} to {@link #MAX_TIMEOUT 24h}; OkHttp would read 0 as never
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #READ_TIMEOUT} when the timeout is out of range
          */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            this.readTimeout = checkTimeout(READ_TIMEOUT, Objects.requireNonNull(timeout, "timeout == null"));
             return this;
         }
 
         /**
          * Sets the whole-call timeout.
          *
-         * @param timeout the timeout
+         * @param timeout from {@link #MIN_TIMEOUT 1ms} to {@link #MAX_TIMEOUT 24h}; OkHttp would read 0 as never
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #CALL_TIMEOUT} when the timeout is out of range
          */
         public Builder callTimeout(Duration timeout) {
-            this.callTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            this.callTimeout = checkTimeout(CALL_TIMEOUT, Objects.requireNonNull(timeout, "timeout == null"));
             return this;
         }
 
         /**
          * Sets how many images upload at once.
          *
-         * @param parallelism 1 or more
+         * @param parallelism from 1 to {@value #MAX_UPLOAD_PARALLELISM}
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #UPLOAD_PARALLELISM} when out of range
          */
         public Builder uploadParallelism(int parallelism) {
-            this.uploadParallelism = atLeastOne(UPLOAD_PARALLELISM, parallelism);
+            this.uploadParallelism =
+                    ConfigValues.checkInt(key(UPLOAD_PARALLELISM), parallelism, 1, MAX_UPLOAD_PARALLELISM);
             return this;
         }
 
         /**
          * Sets the attempts per image upload.
          *
-         * @param attempts 1 or more
+         * @param attempts from 1 to {@value #MAX_UPLOAD_MAX_ATTEMPTS}
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #UPLOAD_MAX_ATTEMPTS} when out of range
          */
         public Builder uploadMaxAttempts(int attempts) {
-            this.uploadMaxAttempts = atLeastOne(UPLOAD_MAX_ATTEMPTS, attempts);
+            this.uploadMaxAttempts =
+                    ConfigValues.checkInt(key(UPLOAD_MAX_ATTEMPTS), attempts, 1, MAX_UPLOAD_MAX_ATTEMPTS);
             return this;
         }
 
         /**
          * Sets how long generate waits for its images.
          *
-         * @param timeout the timeout
+         * @param timeout from {@link #MIN_TIMEOUT 1ms} to {@link #MAX_TIMEOUT 24h}
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #GENERATE_TIMEOUT} when out of range
          */
         public Builder generateTimeout(Duration timeout) {
-            this.generateTimeout = Objects.requireNonNull(timeout, "timeout == null");
+            this.generateTimeout = checkTimeout(GENERATE_TIMEOUT, Objects.requireNonNull(timeout, "timeout == null"));
             return this;
         }
 
         /**
          * Sets the usual pause between two looks at a pending generation.
          *
-         * @param interval a positive duration
+         * @param interval from 1ms to {@link #MAX_GENERATE_POLL_INTERVAL 1h}
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #GENERATE_POLL_INTERVAL} when out of range
          */
         public Builder generatePollInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval == null");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException(
-                        key(GENERATE_POLL_INTERVAL) + ": " + interval + " is out of range; allowed more than 0");
-            }
-            this.generatePollInterval = interval;
+            this.generatePollInterval = ConfigValues.checkDuration(
+                    key(GENERATE_POLL_INTERVAL),
+                    Objects.requireNonNull(interval, "interval == null"),
+                    Duration.ofMillis(1),
+                    MAX_GENERATE_POLL_INTERVAL);
             return this;
         }
 
         /**
          * Sets the checkpoint used when a generation request names none.
          *
-         * @param model the service's model name
+         * @param model the service's model name, not blank
          * @return this builder
+         * @throws IllegalArgumentException naming {@value #GENERATE_MODEL} when the name is blank
          */
         public Builder generateModel(String model) {
-            this.generateModel = Objects.requireNonNull(model, "model == null");
+            Objects.requireNonNull(model, "model == null");
+            if (model.isBlank()) {
+                throw ConfigValues.outOfRange(key(GENERATE_MODEL), "'" + model + "'", "a model name, not blank");
+            }
+            this.generateModel = model;
+            return this;
+        }
+
+        /**
+         * Sets the largest response body read; a bigger one is a {@code MalformedResponseException} on a 2xx, and is
+         * not read whole. Default {@link #DEFAULT_MAX_RESPONSE_SIZE 16 MiB}.
+         *
+         * @param bytes from {@value #MIN_MAX_RESPONSE_SIZE} (1 KiB) to {@value #MAX_MAX_RESPONSE_SIZE} (1 GiB)
+         * @return this builder
+         * @throws IllegalArgumentException naming {@value #MAX_RESPONSE_SIZE} when out of range
+         */
+        public Builder maxResponseSize(long bytes) {
+            this.maxResponseSize =
+                    ConfigValues.checkSize(key(MAX_RESPONSE_SIZE), bytes, MIN_MAX_RESPONSE_SIZE, MAX_MAX_RESPONSE_SIZE);
             return this;
         }
 
@@ -419,11 +522,8 @@ public final class AdapterSettings {
             return this;
         }
 
-        private int atLeastOne(String option, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(key(option) + ": " + value + " is out of range; allowed 1 or more");
-            }
-            return value;
+        private Duration checkTimeout(String option, Duration timeout) {
+            return ConfigValues.checkDuration(key(option), timeout, MIN_TIMEOUT, MAX_TIMEOUT);
         }
 
         private String key(String option) {

@@ -194,6 +194,31 @@ class AdapterHttpTest {
     }
 
     @Test
+    void aConfiguredResponseSizeCapRejectsABodyTheDefaultCapReads() {
+        String body = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
+        wm.stubFor(get("/thing").willReturn(okJson(body)));
+        // The default cap (16 MiB) reads it.
+        assertThat(http.execute("status", http.api.thing()).get("pad").asText()).hasSize(2000);
+
+        http.close();
+        AdapterSettings settings = AdapterSettings.builder("test", URI.create("http://unused.invalid"), "m")
+                .read(dev.loraport.ProviderConfig.builder()
+                        .providerId("test")
+                        .apiKey(KEY)
+                        .baseUrl(wm.baseUrl())
+                        .option("max-response-size", "1KiB")
+                        .build())
+                .build();
+        http = new TestHttp(AdapterHttp.setup(settings, new Errors(), AdapterHttpTest.class));
+
+        assertThatThrownBy(() -> http.execute("status", http.api.thing()))
+                .isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("larger than 1024 bytes");
+        wm.stubFor(get("/thing").willReturn(okJson("{\"pad\":\"" + "x".repeat(1000) + "\"}")));
+        assertThat(http.execute("status", http.api.thing()).get("pad").asText()).hasSize(1000);
+    }
+
+    @Test
     void redirectsAreNotFollowedWhenTheServiceSaysSo() {
         http.close();
         http = http(s -> s.followRedirects(false));
