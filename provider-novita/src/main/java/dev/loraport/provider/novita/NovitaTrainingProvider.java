@@ -117,7 +117,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public TrainingTask create(TrainingRequest request) {
-        info.capabilities().validate(ID, request);
+        validate(request);
         // Every local check happens before the first call: read and sniff all images up front.
         List<LocalImages.Local> images =
                 LocalImages.read(ID, request.images(), info.capabilities().imageFormats(), 0);
@@ -147,6 +147,62 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 .status(TrainingStatus.QUEUED)
                 .createdAt(clock.instant())
                 .build();
+    }
+
+    /**
+     * Checks a request as {@link #create} does, without a call: the capabilities, then the numbers of the
+     * dataset component options, which the service takes as strings and would otherwise refuse after the
+     * uploads (or not at all).
+     */
+    @Override
+    public void validate(TrainingRequest request) {
+        List<InvalidRequestException.Violation> problems = new ArrayList<>();
+        try {
+            info.capabilities().validate(ID, request);
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.violations());
+        }
+        Map<String, Object> o = request.providerOptions();
+        number(
+                o,
+                NovitaCapabilities.OPTION_CROP_RATIO,
+                Double.MIN_VALUE,
+                10,
+                false,
+                "a number above 0 up to 10",
+                problems);
+        number(o, NovitaCapabilities.OPTION_RESIZE_WIDTH, 1, 4096, true, "a whole number 1..4096", problems);
+        number(o, NovitaCapabilities.OPTION_RESIZE_HEIGHT, 1, 4096, true, "a whole number 1..4096", problems);
+        number(o, NovitaCapabilities.OPTION_RESTORE_UPSCALE, 1, 4, false, "a number 1..4", problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(ID, "create", problems);
+        }
+    }
+
+    private static void number(
+            Map<String, Object> options,
+            String key,
+            double min,
+            double max,
+            boolean whole,
+            String allowed,
+            List<InvalidRequestException.Violation> out) {
+        Object raw = options.get(key);
+        if (raw == null) {
+            return;
+        }
+        String text = raw.toString().trim();
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!(value >= min && value <= max) || (whole && value != Math.rint(value))) {
+            String shown = text.length() > 32 ? text.substring(0, 32) + "..." : text;
+            out.add(new InvalidRequestException.Violation(
+                    "providerOptions." + key, "'" + shown + "' is not allowed; allowed: " + allowed));
+        }
     }
 
     private ObjectNode trainingBody(TrainingRequest r, List<String> assets) {
@@ -281,7 +337,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                                 "initImage", "Novita needs the image's bytes; give a file or bytes, not a URL")));
             }
             byte[] bytes = LocalImages.read(
-                            ID, List.of(init), info.capabilities().imageFormats(), 10L << 20)
+                            ID, List.of(init), info.capabilities().imageFormats(), NovitaCapabilities.MAX_IMAGE_BYTES)
                     .get(0)
                     .bytes();
             req.put("image_base64", Base64.getEncoder().encodeToString(bytes));

@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -206,6 +207,39 @@ class NovitaTrainingProviderTest {
                 .hasMessageContaining("URL image 'a.png' is not accepted");
         assertThatThrownBy(() -> provider.create(subject(1).baseModel("nope").build()))
                 .hasMessageContaining("baseModel: 'nope' is not supported");
+        assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void datasetOptionsAreCheckedByNumberAndUnknownOnesRejectedBeforeAnyRequest() {
+        TrainingRequest bad = subject(1)
+                .providerOption("face_crop_region.ratio", "abc")
+                .providerOption("resize.width", "0")
+                .providerOption("resize.height", "512.5")
+                .providerOption("face_restore.method", "bogus")
+                .providerOption("face_restore.upscale", "NaN")
+                .providerOption("resize.depth", "3")
+                .build();
+
+        assertThatThrownBy(() -> provider.create(bad))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(InvalidRequestException.Violation::field)
+                                .containsExactlyInAnyOrder(
+                                        "providerOptions.face_crop_region.ratio",
+                                        "providerOptions.resize.width",
+                                        "providerOptions.resize.height",
+                                        "providerOptions.face_restore.method",
+                                        "providerOptions.face_restore.upscale",
+                                        "providerOptions.resize.depth"))
+                .hasMessageContaining("'abc' is not allowed; allowed: a number above 0 up to 10");
+        assertThatCode(() -> provider.validate(subject(1)
+                        .providerOption("face_crop_region.ratio", "1.4")
+                        .providerOption("resize.width", "768")
+                        .providerOption("face_restore.upscale", "2")
+                        .build()))
+                .doesNotThrowAnyException();
         assertThat(wm.getAllServeEvents()).isEmpty();
     }
 

@@ -52,6 +52,24 @@ public final class NovitaCapabilities {
         "UniPC"
     };
 
+    /** Provider option: {@code face_crop_region} ratio, a number above 0 up to 10 (more than 1 keeps more). */
+    public static final String OPTION_CROP_RATIO = "face_crop_region.ratio";
+
+    /** Provider option: {@code resize} width in pixels, 1 to 4096. */
+    public static final String OPTION_RESIZE_WIDTH = "resize.width";
+
+    /** Provider option: {@code resize} height in pixels, 1 to 4096. */
+    public static final String OPTION_RESIZE_HEIGHT = "resize.height";
+
+    /** Provider option: {@code face_restore} method; only {@code gfpgan_1.4} is documented. */
+    public static final String OPTION_RESTORE_METHOD = "face_restore.method";
+
+    /** Provider option: {@code face_restore} upscale factor, 1 to 4. */
+    public static final String OPTION_RESTORE_UPSCALE = "face_restore.upscale";
+
+    /** The largest local image this adapter sends, for training and as img2img's base64 image. */
+    public static final long MAX_IMAGE_BYTES = 10L << 20;
+
     private NovitaCapabilities() {}
 
     /**
@@ -91,6 +109,17 @@ public final class NovitaCapabilities {
                 .trainingRange("loraAlpha", 4, 128)
                 .trainingRange("textEncoderRank", 4, 128)
                 .trainingRange("textEncoderAlpha", 4, 128)
+                // Sent in expert_setting besides the ranged fields above (providers.md A.3).
+                .trainingFields("instancePrompt", "classPrompt", "trainTextEncoder", "priorPreservation")
+                // The dataset components (A.3: face_crop_region, resize, face_restore); numbers are checked by
+                // the adapter, which knows their ranges.
+                .trainingOption(OPTION_CROP_RATIO)
+                .trainingOption(OPTION_RESIZE_WIDTH)
+                .trainingOption(OPTION_RESIZE_HEIGHT)
+                .trainingOption(OPTION_RESTORE_METHOD, "gfpgan_1.4")
+                .trainingOption(OPTION_RESTORE_UPSCALE)
+                // No documented per-image limit; 10 MiB is ours, as for img2img's base64 image (README).
+                .maxImageBytes(MAX_IMAGE_BYTES)
                 .loras(5, 0, 1)
                 .generationRange("width", 128, 2048)
                 .generationRange("height", 128, 2048)
@@ -100,6 +129,8 @@ public final class NovitaCapabilities {
                 .generationRange("seed", -1, Long.MAX_VALUE)
                 .generationRange("initImageStrength", 0, 1)
                 .generationValues("sampler", SAMPLERS)
+                .generationFields("baseModel", "negativePrompt")
+                .noGenerationOptions()
                 .supportsCancel(false)
                 .supportsDelete(false)
                 .supportsList(true)
