@@ -163,7 +163,8 @@ class SettingsRangeTest {
                         .name("a")
                         .kind(dev.loraport.TrainingKind.SUBJECT)
                         .baseModel("m")
-                        .addImage(dev.loraport.TrainingImage.ofBytes("a.png", new byte[] {1}))
+                        .addImage(dev.loraport.TrainingImage.ofBytes(
+                                "a.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}))
                         .build())
                 .id();
 
