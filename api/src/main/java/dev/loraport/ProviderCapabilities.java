@@ -115,10 +115,15 @@ public final class ProviderCapabilities {
         this.generate = b.generate;
         this.img2img = b.img2img;
         this.webhooks = b.webhooks;
-        this.trainingFields =
-                b.trainingFields == null ? null : supported(b.trainingFields, trainingRanges, trainingValues);
-        this.generationFields =
-                b.generationFields == null ? null : supported(b.generationFields, generationRanges, generationValues);
+        Set<String> requiredFields = new TreeSet<>();
+        required.values().forEach(requiredFields::addAll);
+        requiredFields.remove(CAPTION);
+        this.trainingFields = b.trainingFields == null
+                ? null
+                : supported(b.trainingFields, trainingRanges, trainingValues, requiredFields);
+        this.generationFields = b.generationFields == null
+                ? null
+                : supported(b.generationFields, generationRanges, generationValues, Set.of());
         this.trainingOptions = b.trainingOptions == null ? null : copy(b.trainingOptions);
         this.generationOptions = b.generationOptions == null ? null : copy(b.generationOptions);
         Map<String, Range> lengths = new LinkedHashMap<>(DEFAULT_TEXT_LENGTHS);
@@ -127,12 +132,12 @@ public final class ProviderCapabilities {
         this.maxImageBytes = b.maxImageBytes;
     }
 
-    private Set<String> supported(Set<String> declared, Map<String, Range> ranges, Map<String, Set<String>> values) {
+    private static Set<String> supported(
+            Set<String> declared, Map<String, Range> ranges, Map<String, Set<String>> values, Set<String> required) {
         Set<String> all = new TreeSet<>(declared);
         all.addAll(ranges.keySet());
         all.addAll(values.keySet());
-        required.values().forEach(all::addAll);
-        all.remove(CAPTION);
+        all.addAll(required);
         return Collections.unmodifiableSet(all);
     }
 
@@ -725,8 +730,8 @@ public final class ProviderCapabilities {
                 return null;
             }
             case BYTES -> {
-                return contentProblem(
-                        name, image.bytes().orElseThrow().length, image.bytes().orElseThrow(), image);
+                byte[] bytes = image.bytesNoCopy();
+                return contentProblem(name, bytes.length, bytes, image);
             }
             default -> {
                 Path path = image.path().orElseThrow();
@@ -909,10 +914,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder trainingFields(String... fields) {
-            if (trainingFields == null) {
-                trainingFields = new LinkedHashSet<>();
-            }
-            trainingFields.addAll(Arrays.asList(fields));
+            trainingFields = declare(trainingFields, fields);
             return this;
         }
 
@@ -924,10 +926,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder generationFields(String... fields) {
-            if (generationFields == null) {
-                generationFields = new LinkedHashSet<>();
-            }
-            generationFields.addAll(Arrays.asList(fields));
+            generationFields = declare(generationFields, fields);
             return this;
         }
 
@@ -940,11 +939,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder trainingOption(String key, String... allowed) {
-            if (trainingOptions == null) {
-                trainingOptions = new LinkedHashMap<>();
-            }
-            trainingOptions.put(
-                    Objects.requireNonNull(key, "key == null"), new LinkedHashSet<>(Arrays.asList(allowed)));
+            trainingOptions = declare(trainingOptions, Objects.requireNonNull(key, "key == null"), allowed);
             return this;
         }
 
@@ -954,9 +949,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder noTrainingOptions() {
-            if (trainingOptions == null) {
-                trainingOptions = new LinkedHashMap<>();
-            }
+            trainingOptions = declare(trainingOptions, null);
             return this;
         }
 
@@ -968,11 +961,7 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder generationOption(String key, String... allowed) {
-            if (generationOptions == null) {
-                generationOptions = new LinkedHashMap<>();
-            }
-            generationOptions.put(
-                    Objects.requireNonNull(key, "key == null"), new LinkedHashSet<>(Arrays.asList(allowed)));
+            generationOptions = declare(generationOptions, Objects.requireNonNull(key, "key == null"), allowed);
             return this;
         }
 
@@ -982,10 +971,24 @@ public final class ProviderCapabilities {
          * @return this builder
          */
         public Builder noGenerationOptions() {
-            if (generationOptions == null) {
-                generationOptions = new LinkedHashMap<>();
-            }
+            generationOptions = declare(generationOptions, null);
             return this;
+        }
+
+        // Null means "never declared, so unchecked": the first declaration turns the check on.
+        private static Set<String> declare(@Nullable Set<String> fields, String... more) {
+            Set<String> out = fields == null ? new LinkedHashSet<>() : fields;
+            out.addAll(Arrays.asList(more));
+            return out;
+        }
+
+        private static Map<String, Set<String>> declare(
+                @Nullable Map<String, Set<String>> options, @Nullable String key, String... allowed) {
+            Map<String, Set<String>> out = options == null ? new LinkedHashMap<>() : options;
+            if (key != null) {
+                out.put(key, new LinkedHashSet<>(Arrays.asList(allowed)));
+            }
+            return out;
         }
 
         /**

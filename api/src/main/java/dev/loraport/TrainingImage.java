@@ -123,6 +123,11 @@ public final class TrainingImage {
         return bytes == null ? Optional.empty() : Optional.of(bytes.clone());
     }
 
+    /** The bytes of a {@link Source#BYTES} image without a copy, for checks that only read them. */
+    byte[] bytesNoCopy() {
+        return java.util.Objects.requireNonNull(bytes, "not a BYTES image");
+    }
+
     /**
      * The URL, for {@link Source#URL}.
      *

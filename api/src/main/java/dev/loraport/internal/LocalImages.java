@@ -60,14 +60,13 @@ public final class LocalImages {
             }
             byte[] bytes;
             try {
-                if (image.source() == TrainingImage.Source.FILE
-                        && maxBytes > 0
-                        && Files.size(image.path().orElseThrow()) > maxBytes) {
+                long size = image.source() == TrainingImage.Source.FILE
+                        ? Files.size(image.path().orElseThrow())
+                        : 0;
+                if (maxBytes > 0 && size > maxBytes) {
                     // Checked before reading: a huge file is refused without filling the heap.
                     problems.add(new Violation(
-                            field,
-                            "'" + image.fileName() + "' is "
-                                    + Files.size(image.path().orElseThrow()) + " bytes; allowed at most " + maxBytes));
+                            field, "'" + image.fileName() + "' is " + size + " bytes; allowed at most " + maxBytes));
                     continue;
                 }
                 bytes = image.source() == TrainingImage.Source.FILE
