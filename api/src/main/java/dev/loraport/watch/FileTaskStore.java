@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,13 @@ final class FileTaskStore implements TaskStore {
 
     private final Path file;
     private final Path temp;
+    private final FileJournal journal;
     private @Nullable Map<String, TaskRef> refs;
 
     FileTaskStore(Path file) {
         this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        this.journal = new FileJournal(this.file);
     }
 
     @Override
@@ -201,6 +205,41 @@ final class FileTaskStore implements TaskStore {
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("loraport: cannot sync directory {}: {}", dir, e.toString());
         }
+    }
+
+    @Override
+    public Optional<CreateIntent> begin(CreateIntent intent) {
+        return journal.change(j -> j.begin(intent), true);
+    }
+
+    @Override
+    public void update(CreateIntent intent) {
+        journal.change(
+                j -> {
+                    j.update(intent);
+                    return Boolean.TRUE;
+                },
+                true);
+    }
+
+    @Override
+    public boolean abandon(CreateIntent expected) {
+        return journal.change(j -> j.abandon(expected), true);
+    }
+
+    @Override
+    public Optional<CreateIntent> intent(CreateIntent.Key key) {
+        return journal.change(j -> j.intent(key), false);
+    }
+
+    @Override
+    public List<CreateIntent> intents() {
+        return journal.change(Journal::intents, false);
+    }
+
+    @Override
+    public <T> T locked(String providerId, String account, Supplier<T> action) {
+        return journal.lockedAccount(providerId, account, action);
     }
 
     @Override

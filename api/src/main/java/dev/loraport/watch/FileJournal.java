@@ -1,0 +1,152 @@
+package dev.loraport.watch;
+
+import dev.loraport.TaskId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The file store's create journal: {@code <file>.journal}, one intent per line, rewritten atomically. Every
+ * operation takes a lock on {@code <file>.lock} and reads the file afresh, so several processes on one machine
+ * can share it. Unlike a corrupt ref file, a corrupt journal is never set aside: a create sent without its record
+ * could bill twice, so creates fail until a person repairs the file. Thread-safe.
+ */
+final class FileJournal {
+
+    static final String HEADER = "# loraport create journal v1";
+    static final String TRAILER = "# end ";
+    /** The lock file's byte that guards the journal; account locks use others. */
+    private static final long JOURNAL_REGION = 0;
+
+    private final Path file;
+    private final Path lockFile;
+
+    FileJournal(Path storeFile) {
+        this.file = storeFile.resolveSibling(storeFile.getFileName() + ".journal");
+        this.lockFile = storeFile.resolveSibling(storeFile.getFileName() + ".lock");
+    }
+
+    <T> T change(Function<Journal, T> op, boolean write) {
+        return FileLocks.locked(lockFile, JOURNAL_REGION, () -> {
+            Journal journal = new Journal();
+            List<CreateIntent> before = read();
+            journal.replaceAll(before);
+            T result = op.apply(journal);
+            List<CreateIntent> after = journal.intents();
+            if (write && !after.equals(before)) {
+                write(after);
+            }
+            return result;
+        });
+    }
+
+    <T> T lockedAccount(String providerId, String account, Supplier<T> action) {
+        // Region 0 is the journal's; the others spread accounts over the positive longs.
+        long region = 1 + ((providerId + "\n" + account).hashCode() & 0x7fffffffL);
+        return FileLocks.locked(lockFile, region, action);
+    }
+
+    private List<CreateIntent> read() {
+        Optional<String> text;
+        try {
+            text = AtomicFiles.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("create journal " + file + " cannot be read", e);
+        }
+        List<CreateIntent> out = new ArrayList<>();
+        if (text.isEmpty() || text.get().isEmpty()) {
+            return out;
+        }
+        String[] lines = text.get().split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
+            throw corrupt("line 1 is not the header '" + HEADER + "'");
+        }
+        int last = lines.length - 2;
+        if (last < 1 || !lines[lines.length - 1].isEmpty() || !lines[last].startsWith(TRAILER)) {
+            throw corrupt("has no trailer line '" + TRAILER + "<count>'; it looks truncated");
+        }
+        for (int i = 1; i < last; i++) {
+            try {
+                out.add(parse(lines[i]));
+            } catch (RuntimeException e) {
+                throw corrupt("line " + (i + 1) + " is not an intent: " + e.getMessage());
+            }
+        }
+        if (!lines[last].substring(TRAILER.length()).equals(Integer.toString(out.size()))) {
+            throw corrupt("the trailer's count does not match its " + out.size() + " lines");
+        }
+        return out;
+    }
+
+    private UncheckedIOException corrupt(String what) {
+        return new UncheckedIOException(new IOException("create journal " + file + " is corrupt: " + what
+                + "; no create is sent until it is repaired (or moved away, after checking its SENDING lines)"));
+    }
+
+    private void write(List<CreateIntent> intents) {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (CreateIntent i : intents) {
+            sb.append(format(i)).append('\n');
+        }
+        sb.append(TRAILER).append(intents.size()).append('\n');
+        try {
+            AtomicFiles.write(file, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("create journal " + file + " cannot be written", e);
+        }
+    }
+
+    static String format(CreateIntent i) {
+        return String.join(
+                " ",
+                enc(i.providerId()),
+                enc(i.account()),
+                enc(i.clientReference()),
+                enc(i.requestDigest()),
+                i.state().name(),
+                i.taskId() == null ? "-" : enc(i.taskId().value()),
+                i.createdAt().toString(),
+                i.updatedAt().toString(),
+                i.reason() == null ? "-" : enc(i.reason()));
+    }
+
+    static CreateIntent parse(String line) {
+        String[] f = line.split(" ", -1);
+        if (f.length != 9) {
+            throw new IllegalArgumentException("9 fields expected, " + f.length + " found");
+        }
+        return new CreateIntent(
+                dec(f[0]),
+                dec(f[1]),
+                dec(f[2]),
+                dec(f[3]),
+                CreateIntent.State.valueOf(f[4]),
+                f[5].equals("-") ? null : TaskId.of(dec(f[5])),
+                f[8].equals("-") ? null : dec(f[8]),
+                Instant.parse(f[6]),
+                Instant.parse(f[7]));
+    }
+
+    private static String enc(String s) {
+        // "-" alone marks an absent field, so a value that is exactly "-" is escaped.
+        return s.equals("-") ? "%2D" : URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String dec(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return file.toString();
+    }
+}
