@@ -1,6 +1,7 @@
 package dev.loraport.decorators;
 
 import dev.loraport.CreateOutcomeUnknownException;
+import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.Operation;
 import dev.loraport.Page;
@@ -8,17 +9,27 @@ import dev.loraport.PageRequest;
 import dev.loraport.ProviderCapabilities;
 import dev.loraport.ProviderUnavailableException;
 import dev.loraport.RateLimitedException;
+import dev.loraport.TaskId;
+import dev.loraport.TrainingImage;
 import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingTask;
+import dev.loraport.watch.CreateIntent;
+import dev.loraport.watch.TaskStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -26,10 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes create exactly-once: it is never resent blindly. Each create carries a client reference in the task's
- * name. When an attempt fails in a way where the service may have accepted it (unavailable, timeout, reset,
+ * Makes create exactly-once: it is never resent blindly. Each create is journaled in the {@link TaskStore} before
+ * it is sent ({@link CreateIntent}), keyed by provider, account and client reference, so one reference makes one
+ * job however many workers or runs send it, and carries the reference in the task's name. When an attempt fails in a way where the service may have accepted it (unavailable, timeout, reset,
  * unreadable body), the task is looked up by that reference (or, where listings show no names, by comparing
- * listings taken before and after); the existing task is returned if found, the create is sent again only when
+ * listings taken before and after, under the store's account lock, and only where every worker shares it); the
+ * existing task is returned if found, the create is sent again only when
  * the task is provably absent, and otherwise {@link CreateOutcomeUnknownException} carries the reference. A 429
  * is a refusal, so it is resent after the wait. Every other operation passes through; the listings it reads go
  * through the read retry below it.
@@ -40,11 +53,16 @@ final class CreateReconciler extends InterceptingProvider {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int KNOWN_IDS = 10_000;
 
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(200);
+
     private final Backoff backoff;
     private final LoraportMetrics metrics;
+    private final TaskStore store;
+    private final String account;
+    private final boolean snapshotsProve;
+    private final Duration inFlightWait;
+    private final Clock clock;
     private final Random references = new SecureRandom();
-    // Snapshot reconciliation compares listings; serialising creates keeps another create of ours out of the diff.
-    private final ReentrantLock snapshotLock = new ReentrantLock();
     private final Map<String, Boolean> createdIds =
             java.util.Collections.synchronizedMap(new LinkedHashMap<String, Boolean>(16, 0.75f, false) {
                 private static final long serialVersionUID = 1L;
@@ -55,10 +73,30 @@ final class CreateReconciler extends InterceptingProvider {
                 }
             });
 
-    CreateReconciler(TrainingProvider delegate, Backoff backoff, LoraportMetrics metrics) {
+    /**
+     * @param store the journal, and the lock held across a create where listings show no names
+     * @param account the account fingerprint
+     * @param snapshotsProve whether every worker of the account shares {@code store}'s lock, so that a job that
+     *     appeared between two listings taken under it can only be this create's
+     * @param inFlightWait how long a create waits for another worker's create of the same reference
+     */
+    CreateReconciler(
+            TrainingProvider delegate,
+            Backoff backoff,
+            LoraportMetrics metrics,
+            TaskStore store,
+            String account,
+            boolean snapshotsProve,
+            Duration inFlightWait,
+            Clock clock) {
         super(delegate);
         this.backoff = backoff;
         this.metrics = metrics;
+        this.store = store;
+        this.account = account;
+        this.snapshotsProve = snapshotsProve;
+        this.inFlightWait = inFlightWait;
+        this.clock = clock;
     }
 
     @Override
@@ -79,13 +117,37 @@ final class CreateReconciler extends InterceptingProvider {
         delegate().validate(tagged);
         boolean byName = caps.supportsList() && caps.listIncludesNames();
         boolean bySnapshot = caps.supportsList() && !caps.listIncludesNames();
-        if (bySnapshot) {
-            snapshotLock.lock();
+        CreateIntent.Key key = new CreateIntent.Key(metrics.providerId(), account, reference);
+        String digest = digest(request);
+        Supplier<TrainingTask> journaled = () -> journaled(tagged, key, digest, callerReference, byName, bySnapshot);
+        // A before/after diff proves a job ours only if no other create of the account ran in between: the
+        // store's lock spans every worker that shares the store.
+        return bySnapshot ? store.locked(key.providerId(), account, journaled) : journaled.get();
+    }
+
+    private TrainingTask journaled(
+            TrainingRequest tagged,
+            CreateIntent.Key key,
+            String digest,
+            boolean callerReference,
+            boolean byName,
+            boolean bySnapshot) {
+        CreateIntent mine = CreateIntent.sending(key, digest, clock.instant());
+        Optional<CreateIntent> held = store.begin(mine);
+        if (held.isPresent()) {
+            return fromJournal(held.get(), tagged, digest, byName, bySnapshot);
         }
+        return send(mine, tagged, callerReference, byName, bySnapshot);
+    }
+
+    /** This worker holds the intent: it alone may send the create. */
+    private TrainingTask send(
+            CreateIntent mine, TrainingRequest tagged, boolean callerReference, boolean byName, boolean bySnapshot) {
+        String reference = mine.clientReference();
         try {
-            @Nullable Set<String> before = bySnapshot ? snapshot() : null;
+            @Nullable Set<String> before = bySnapshot && snapshotsProve ? snapshot() : null;
             if (callerReference && byName) {
-                // The caller asked for idempotency: a job from an earlier run with this reference wins.
+                // A job of an earlier run, made before this journal knew the reference, wins.
                 Lookup earlier = findByName(reference);
                 if (earlier.task != null) {
                     metrics.duplicateAvoided();
@@ -94,10 +156,12 @@ final class CreateReconciler extends InterceptingProvider {
                             metrics.providerId(),
                             earlier.task.id(),
                             reference);
+                    store.update(mine.accepted(earlier.task.id(), clock.instant()));
                     return earlier.task;
                 }
                 if (!earlier.absent) {
                     // The listing could not be read to its end: creating now could train a second time.
+                    store.abandon(mine);
                     throw new CreateOutcomeUnknownException(
                             metrics.providerId(),
                             reference,
@@ -106,12 +170,141 @@ final class CreateReconciler extends InterceptingProvider {
                             null);
                 }
             }
-            return submit(tagged, reference, byName, before);
-        } finally {
-            if (bySnapshot) {
-                snapshotLock.unlock();
+            TrainingTask task = submit(tagged, reference, byName, before);
+            store.update(mine.accepted(task.id(), clock.instant()));
+            return task;
+        } catch (CreateOutcomeUnknownException e) {
+            if (store.intent(mine.key())
+                    .filter(i -> i.state() == CreateIntent.State.SENDING)
+                    .isPresent()) {
+                store.update(mine.unresolved(e.getMessage(), clock.instant()));
+            }
+            throw e;
+        } catch (TrainingProviderException e) {
+            // Refused, or proven absent after the last attempt: no job exists, so a rerun may send again.
+            store.abandon(mine);
+            throw e;
+        }
+    }
+
+    /**
+     * The journal holds this reference already: from an earlier call, an earlier run, or another worker. The
+     * known task is returned; a create still in flight elsewhere is waited for; a reference whose earlier
+     * outcome stayed unknown is looked up before anything is sent, and sent again only when the service's
+     * listing proves no job carries it.
+     */
+    private TrainingTask fromJournal(
+            CreateIntent held, TrainingRequest tagged, String digest, boolean byName, boolean bySnapshot) {
+        String reference = held.clientReference();
+        if (!held.requestDigest().equals(digest)) {
+            throw new InvalidRequestException(
+                    metrics.providerId(),
+                    "create",
+                    List.of(new InvalidRequestException.Violation(
+                            "clientReference",
+                            "'" + reference + "' was already used for a different request (created " + held.createdAt()
+                                    + "); a client reference names one training")));
+        }
+        CreateIntent seen = held;
+        long waitUntil = System.nanoTime() + inFlightWait.toNanos();
+        while (seen.state() == CreateIntent.State.SENDING && seen.reason() == null && System.nanoTime() < waitUntil) {
+            // Another worker (or another thread) is sending this create: its answer is the one to return.
+            sleepQuietly(IN_FLIGHT_POLL);
+            Optional<CreateIntent> now = store.intent(held.key());
+            if (now.isEmpty()) {
+                // That create was refused; this call may try again.
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
+            }
+            seen = now.get();
+        }
+        if (seen.state() == CreateIntent.State.ACCEPTED) {
+            TaskId id = seen.task().orElseThrow();
+            metrics.duplicateAvoided();
+            log.info(
+                    "loraport {} create: the journal holds job {} for client reference {}",
+                    metrics.providerId(),
+                    id,
+                    reference);
+            return delegate().status(id);
+        }
+        if (byName) {
+            Lookup found = findByName(reference);
+            if (found.task != null) {
+                metrics.duplicateAvoided();
+                store.update(seen.accepted(found.task.id(), clock.instant()));
+                return found.task;
+            }
+            if (found.absent && seen.reason() != null && store.abandon(seen)) {
+                // Its sender gave up and no job carries the reference: this call takes the create over.
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
             }
         }
+        throw new CreateOutcomeUnknownException(
+                metrics.providerId(),
+                reference,
+                seen.reason() == null
+                        ? "a create with this client reference is still being sent (since " + seen.createdAt()
+                                + "), or its worker stopped; nothing was submitted"
+                        : "an earlier create with this client reference has an unknown outcome (" + seen.reason()
+                                + ") and the service's listing cannot prove it absent; nothing was submitted",
+                null);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderUnavailableException("journal", "create", "interrupted while waiting", null, null, e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** What a client reference stands for: every setting and image of the request, never its reference. */
+    static String digest(TrainingRequest r) {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : java.util.Arrays.asList(
+                r.name(),
+                r.kind(),
+                r.baseModel(),
+                r.instancePrompt(),
+                r.classPrompt(),
+                r.width(),
+                r.height(),
+                r.steps(),
+                r.learningRate(),
+                r.scheduler(),
+                r.warmupSteps(),
+                r.loraRank(),
+                r.loraAlpha(),
+                r.textEncoderRank(),
+                r.textEncoderAlpha(),
+                r.batchSize(),
+                r.seed(),
+                r.trainTextEncoder(),
+                r.priorPreservation(),
+                r.priorLossWeight(),
+                new java.util.TreeMap<>(r.providerOptions()))) {
+            sb.append(v).append('\u0000');
+        }
+        for (TrainingImage image : r.images()) {
+            sb.append(image.source())
+                    .append(':')
+                    .append(image.path().map(Object::toString).orElse(""))
+                    .append(image.url().map(Object::toString).orElse(""))
+                    .append(image.bytes().map(CreateReconciler::sha256).orElse(""))
+                    .append(':')
+                    .append(image.caption().orElse(""))
+                    .append('\u0000');
+        }
+        return CreateIntent.digest(sb.toString());
     }
 
     private TrainingTask submit(
@@ -260,9 +453,14 @@ final class CreateReconciler extends InterceptingProvider {
         if (after == null) {
             return Lookup.UNKNOWN;
         }
+        Set<String> given = new HashSet<>(createdIds.keySet());
+        for (CreateIntent i : store.intents()) {
+            // A job the journal gave another caller is never this create's, whoever took the listings.
+            i.task().ifPresent(id -> given.add(id.value()));
+        }
         TrainingTask candidate = null;
         for (Map.Entry<String, TrainingTask> e : after.entrySet()) {
-            if (!before.contains(e.getKey()) && !createdIds.containsKey(e.getKey())) {
+            if (!before.contains(e.getKey()) && !given.contains(e.getKey())) {
                 if (candidate != null) {
                     // Two new jobs: another client created one too, and neither can be proven ours.
                     return Lookup.UNKNOWN;

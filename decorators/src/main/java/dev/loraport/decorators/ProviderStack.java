@@ -4,6 +4,8 @@ import dev.loraport.ProviderConfig;
 import dev.loraport.TrainingProvider;
 import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.spi.TrainingProviders;
+import dev.loraport.watch.CreateIntent;
+import dev.loraport.watch.TaskStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -12,6 +14,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +64,8 @@ import org.jspecify.annotations.Nullable;
  *       accepted job</td></tr>
  *   <tr><td>{@code reconcile.max-pages}</td><td>50</td><td>1 to 10000</td><td>list pages (of 100) searched for
  *       it</td></tr>
+ *   <tr><td>{@code reconcile.in-flight-wait}</td><td>60s</td><td>0s to 1h</td><td>how long a create waits
+ *       for another worker's create of the same client reference</td></tr>
  *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>boolean</td><td>space calls to the service</td></tr>
  *   <tr><td>{@code ratelimit.permits-per-second}</td><td>2</td><td>0.001 to 1e9</td><td>calls per second, all
  *       operations</td></tr>
@@ -79,7 +85,16 @@ import org.jspecify.annotations.Nullable;
  *       calls</td></tr>
  * </table>
  *
- * <p>The global key {@code loraport.metrics.enabled} (default true) turns the metrics decorator off.
+ * <p>The global key {@code loraport.metrics.enabled} (default true) turns the metrics decorator off;
+ * {@code loraport.store.path} names a file store ({@link TaskStore#file(Path)}) for the create journal, as
+ * {@link Builder#store(TaskStore)} does.
+ *
+ * <p>Every create is journaled in a {@link TaskStore} before it is sent. Without one given, each stack keeps its
+ * own in memory: a client reference is then idempotent within the stack only, and where the service's listing
+ * shows no job names, a create whose answer was lost ends as {@code CreateOutcomeUnknownException} (another
+ * worker's job could have appeared in the same listing). A store given to the builder or by
+ * {@code loraport.store.path} is taken to be shared by every worker of the account: its lock serialises their
+ * creates, so a lost one is found by comparing listings.
  *
  * @since 0.1
  */
@@ -159,8 +174,34 @@ public final class ProviderStack {
         private @Nullable MeterRegistry registry;
         private Sleeper sleeper = Sleeper.system();
         private Random random = new Random();
+        private @Nullable TaskStore store;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
+
+        /**
+         * Sets the store that journals every create and, where listings show no names, locks the account across
+         * a create; to be shared by every worker of the account (a file store on one machine, a database store
+         * across machines). Default: {@code loraport.store.path} when set, else a store in memory per stack.
+         *
+         * @param store the store, which the caller keeps and closes if it needs closing
+         * @return this builder
+         */
+        public Builder store(TaskStore store) {
+            this.store = Objects.requireNonNull(store, "store == null");
+            return this;
+        }
+
+        /**
+         * Replaces the clock that times journal entries, for tests on a virtual clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock == null");
+            return this;
+        }
 
         /**
          * Sets the configuration: the provider id, key, URL and the decorator keys.
@@ -263,11 +304,40 @@ public final class ProviderStack {
                 TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
                 p = new CircuitBreakingProvider(p, registry.circuitBreaker(id), id);
             }
+            Duration inFlightWait = settings.duration(
+                    "reconcile.in-flight-wait", Duration.ofSeconds(60), Duration.ZERO, Duration.ofHours(1));
+            TaskStore journal = store;
+            if (journal == null) {
+                journal = cfg.globalOption("store.path")
+                        .map(path -> TaskStore.file(storePath(path)))
+                        .orElse(null);
+            }
+            boolean shared = journal != null;
             Backoff backoff = new Backoff(retry, metrics, sleeper, random);
             p = new ReadRetryingProvider(p, backoff, metrics);
             // Above the read retry, so the listings it reads to find a possibly accepted task are retried too.
-            p = new CreateReconciler(p, backoff, metrics);
+            p = new CreateReconciler(
+                    p,
+                    backoff,
+                    metrics,
+                    shared ? journal : TaskStore.inMemory(),
+                    CreateIntent.fingerprint(cfg.apiKey().orElse(null)),
+                    shared,
+                    inFlightWait,
+                    clock);
             return metricsOn ? new MeteredProvider(p, metrics) : p;
+        }
+
+        private static Path storePath(String value) {
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("loraport.store.path is blank; must be a file path");
+            }
+            try {
+                return Path.of(value.strip());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException(
+                        "loraport.store.path: '" + value + "' is not a file path (" + e.getReason() + ")", e);
+            }
         }
 
         private static String idOf(ProviderConfig cfg) {

@@ -185,9 +185,29 @@ class ProviderStackTest {
     }
 
     @Test
-    void withoutNamesInListingsTheLostJobIsFoundByComparingListings() {
+    void withoutNamesInListingsAndWithoutASharedStoreALostJobIsNeverClaimedFromADiff() {
         ScriptedProvider adapter = new ScriptedProvider(false);
         TrainingProvider p = stack(adapter);
+        adapter.loseNextCreateResponse();
+
+        // Another worker of the account could have made the job that appeared: only a shared lock proves it ours.
+        assertThatThrownBy(() -> p.create(request())).isInstanceOf(CreateOutcomeUnknownException.class);
+        assertThat(adapter.calls(Op.CREATE)).isEqualTo(1);
+    }
+
+    @Test
+    void withoutNamesInListingsTheLostJobIsFoundByComparingListingsTakenUnderTheStoresLock() {
+        ScriptedProvider adapter = new ScriptedProvider(false);
+        TrainingProvider p = ProviderStack.builder()
+                .config(ProviderConfig.builder()
+                        .providerId("scripted")
+                        .option("ratelimit.enabled", "false")
+                        .build())
+                .adapter(adapter)
+                .meterRegistry(registry)
+                .sleeper(waits::add)
+                .store(dev.loraport.watch.TaskStore.inMemory())
+                .build();
         p.create(request());
         adapter.loseNextCreateResponse();
 

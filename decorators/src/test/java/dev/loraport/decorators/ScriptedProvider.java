@@ -36,6 +36,7 @@ final class ScriptedProvider implements TrainingProvider {
     private final Map<Op, Integer> calls = new EnumMap<>(Op.class);
     private int lostCreates;
     private int seq;
+    private volatile Runnable beforeCreate = () -> {};
 
     ScriptedProvider(boolean listIncludesNames) {
         this.info = new ProviderInfo(
@@ -57,6 +58,12 @@ final class ScriptedProvider implements TrainingProvider {
     /** The next create is accepted (the job exists) but the caller sees a connection failure. */
     synchronized ScriptedProvider loseNextCreateResponse() {
         lostCreates++;
+        return this;
+    }
+
+    /** Runs at the start of every create, before the job exists: to look at the journal, or to hold the call. */
+    ScriptedProvider beforeCreate(Runnable hook) {
+        this.beforeCreate = hook;
         return this;
     }
 
@@ -82,7 +89,12 @@ final class ScriptedProvider implements TrainingProvider {
     }
 
     @Override
-    public synchronized TrainingTask create(TrainingRequest request) {
+    public TrainingTask create(TrainingRequest request) {
+        beforeCreate.run();
+        return createNow(request);
+    }
+
+    private synchronized TrainingTask createNow(TrainingRequest request) {
         enter(Op.CREATE);
         TrainingTask t = TrainingTask.builder()
                 .id(TaskId.of("job-" + (++seq)))
