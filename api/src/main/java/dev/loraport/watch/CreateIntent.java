@@ -78,7 +78,7 @@ public record CreateIntent(
     }
 
     /**
-     * Checks the parts and clips the reason to {@link #MAX_REASON} characters.
+     * Checks the parts, clips the reason to {@link #MAX_REASON} characters and the times to milliseconds.
      *
      * @param providerId the provider id
      * @param account the account fingerprint
@@ -103,6 +103,10 @@ public record CreateIntent(
         if ((state == State.ACCEPTED) != (taskId != null)) {
             throw new IllegalArgumentException("an intent has a task id exactly when it is ACCEPTED: " + state);
         }
+        // Milliseconds are all a database column keeps of every store's; the same precision everywhere lets an
+        // intent read back equal the one written, which abandon's compare-and-remove relies on.
+        createdAt = createdAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        updatedAt = updatedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (reason != null && reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON);
         }

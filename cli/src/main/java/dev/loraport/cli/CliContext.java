@@ -7,6 +7,7 @@ import dev.loraport.decorators.ProviderStack;
 import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.simulators.VirtualClock;
 import dev.loraport.spi.TrainingProviders;
+import dev.loraport.watch.TaskStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * flags, the same keys as the library) and the providers it opened, closed at the end.
  */
 final class CliContext implements AutoCloseable {
+    private final TaskStore journal = TaskStore.inMemory();
 
     final PrintWriter out;
     final PrintWriter err;
@@ -125,8 +127,13 @@ final class CliContext implements AutoCloseable {
     }
 
     TrainingProvider open(ProviderConfig config) {
-        TrainingProvider p =
-                ProviderStack.builder().config(config).meterRegistry(meters).build();
+        ProviderStack.Builder b = ProviderStack.builder().config(config).meterRegistry(meters);
+        if (config.globalOption("store.path").isEmpty()) {
+            // Every stack of this command shares one journal, so its creates of one account are serialised and a
+            // lost one is found again; loraport.store.path makes it durable and shared with other processes.
+            b.store(journal);
+        }
+        TrainingProvider p = b.build();
         resources.add(p);
         return p;
     }
