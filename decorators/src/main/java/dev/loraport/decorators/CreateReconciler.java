@@ -250,6 +250,56 @@ final class CreateReconciler extends InterceptingProvider {
                 null);
     }
 
+    /**
+     * Settles this provider account's journaled creates that are still {@code SENDING} and older than the
+     * in-flight wait (a worker that died mid-create, or an outcome left unknown): where the listing shows names,
+     * a job carrying the reference marks the intent accepted, and a listing read to its end without one drops
+     * it (nothing was made, nothing is billed). Intents the listing cannot settle stay as they are.
+     *
+     * @return every such intent as it stands afterwards; those no longer journaled are left out
+     */
+    List<CreateIntent> recover() {
+        ProviderCapabilities caps = delegate().info().capabilities();
+        boolean byName = caps.supportsList() && caps.listIncludesNames();
+        java.time.Instant settledBefore = clock.instant().minus(inFlightWait);
+        List<CreateIntent> out = new java.util.ArrayList<>();
+        for (CreateIntent i : store.intents()) {
+            if (!i.providerId().equals(metrics.providerId())
+                    || !i.account().equals(account)
+                    || i.state() != CreateIntent.State.SENDING
+                    || !i.updatedAt().isBefore(settledBefore)) {
+                continue;
+            }
+            if (!byName) {
+                out.add(i);
+                continue;
+            }
+            Lookup found = findByName(i.clientReference());
+            if (found.task != null) {
+                CreateIntent accepted = i.accepted(found.task.id(), clock.instant());
+                store.update(accepted);
+                metrics.reconciliation("found");
+                log.info(
+                        "loraport {} recovery: client reference {} is job {}",
+                        metrics.providerId(),
+                        i.clientReference(),
+                        found.task.id());
+                out.add(accepted);
+            } else if (found.absent) {
+                if (store.abandon(i)) {
+                    metrics.reconciliation("absent");
+                    log.info(
+                            "loraport {} recovery: no job carries client reference {}; its intent is dropped",
+                            metrics.providerId(),
+                            i.clientReference());
+                }
+            } else {
+                out.add(i);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     private static void sleepQuietly(Duration d) {
         try {
             Thread.sleep(d.toMillis());

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -156,6 +157,30 @@ public final class ProviderStack {
      */
     public static TrainingProvider fromEnvironment() {
         return fromConfig(ProviderConfig.fromEnvironment(System.getenv()));
+    }
+
+    /**
+     * Settles the creates a stack's journal still holds as {@code SENDING} for its provider account, older than
+     * {@code reconcile.in-flight-wait}: left by a worker that died mid-create, or by an outcome that stayed unknown.
+     * Call it when a worker starts, before it creates or resumes anything. Where the service's listing shows job
+     * names, each is looked up: found, it becomes {@code ACCEPTED} with its task (to watch); provably absent, it is
+     * dropped. Where listings show no names, nothing can be proven and the intents are returned as they are, for
+     * a person to check against the service.
+     *
+     * @param stack a provider built by this class
+     * @return the intents looked at, as they stand now; dropped ones are left out
+     * @throws IllegalArgumentException when {@code stack} was not built by this class
+     */
+    public static List<CreateIntent> recover(TrainingProvider stack) {
+        TrainingProvider p = stack;
+        while (p instanceof dev.loraport.spi.ForwardingTrainingProvider f) {
+            if (p instanceof CreateReconciler r) {
+                return r.recover();
+            }
+            p = f.unwrapOnce();
+        }
+        throw new IllegalArgumentException(
+                "not a ProviderStack: " + stack.info().id());
     }
 
     /**

@@ -223,4 +223,49 @@ class CreateJournalStackTest {
                 .singleElement()
                 .satisfies(i -> assertThat(i.task()).contains(task.id()));
     }
+
+    @Test
+    void recoveryAfterACrashMidCreateFindsTheJobOrDropsTheIntent() {
+        TaskStore store = TaskStore.inMemory();
+        ScriptedProvider account = new ScriptedProvider(true);
+        java.time.Instant crash = java.time.Instant.now().minusSeconds(600);
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        // A worker journaled two creates and died: the first reached the service, the second did not.
+        store.begin(CreateIntent.sending(new CreateIntent.Key("scripted", fingerprint, "made"), "d", crash));
+        TrainingTask made =
+                account.create(request("made").toBuilder().name("alice-made").build());
+        store.begin(CreateIntent.sending(new CreateIntent.Key("scripted", fingerprint, "never-sent"), "d", crash));
+        // A third is another worker's, still in flight: recovery must leave it alone.
+        store.begin(CreateIntent.sending(
+                new CreateIntent.Key("scripted", fingerprint, "in-flight"), "d", java.time.Instant.now()));
+
+        List<CreateIntent> settled = ProviderStack.recover(stack(account, store));
+
+        assertThat(settled).singleElement().satisfies(i -> {
+            assertThat(i.clientReference()).isEqualTo("made");
+            assertThat(i.task()).contains(made.id());
+        });
+        assertThat(store.intent(new CreateIntent.Key("scripted", fingerprint, "never-sent")))
+                .isEmpty();
+        assertThat(store.intent(new CreateIntent.Key("scripted", fingerprint, "in-flight"))
+                        .orElseThrow()
+                        .state())
+                .isEqualTo(CreateIntent.State.SENDING);
+        assertThat(account.calls(Op.CREATE)).isEqualTo(1);
+    }
+
+    @Test
+    void recoveryWhereListingsShowNoNamesProvesNothingAndKeepsTheIntents() {
+        TaskStore store = TaskStore.inMemory();
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        store.begin(CreateIntent.sending(
+                new CreateIntent.Key("scripted", fingerprint, "lost"),
+                "d",
+                java.time.Instant.now().minusSeconds(600)));
+
+        List<CreateIntent> left = ProviderStack.recover(stack(new ScriptedProvider(false), store));
+
+        assertThat(left).singleElement().satisfies(i -> assertThat(i.state()).isEqualTo(CreateIntent.State.SENDING));
+        assertThat(store.intents()).hasSize(1);
+    }
 }
