@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>so a retried call is timed once, every attempt passes the rate limiter, and an open breaker stops a
  * retry loop. {@link #fromConfig(ProviderConfig)} and {@link #fromEnvironment()} build this stack from
- * configuration alone; use the builder to pass a {@link MeterRegistry} or wrap an adapter built in code.
+ * configuration alone; use the builder to pass a {@link MeterRegistry}, wrap an adapter built in code, or share
+ * one rate limit among every worker of an account ({@link Builder#rateLimit(SharedRateLimit)}).
  * {@link TrainingProviders#create(ProviderConfig)} gives the bare adapter instead.
  *
  * <pre>{@code
@@ -67,7 +68,8 @@ import org.jspecify.annotations.Nullable;
  *       it</td></tr>
  *   <tr><td>{@code reconcile.in-flight-wait}</td><td>60s</td><td>0s to 1h</td><td>how long a create waits
  *       for another worker's create of the same client reference</td></tr>
- *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>boolean</td><td>space calls to the service</td></tr>
+ *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>boolean</td><td>space calls to the service (with the
+ *       stack's own limiter, or a {@link Builder#rateLimit shared} one)</td></tr>
  *   <tr><td>{@code ratelimit.permits-per-second}</td><td>2</td><td>0.001 to 1e9</td><td>calls per second, all
  *       operations</td></tr>
  *   <tr><td>{@code ratelimit.max-wait}</td><td>30s</td><td>0s to 1h</td><td>longest wait for a permit, then
@@ -201,8 +203,25 @@ public final class ProviderStack {
         private Random random = new Random();
         private @Nullable TaskStore store;
         private Clock clock = Clock.systemUTC();
+        private @Nullable SharedRateLimit sharedRateLimit;
 
         private Builder() {}
+
+        /**
+         * Draws permits from a rate limit shared by every worker of the provider account (such as
+         * {@code PostgresRateLimit} of {@code loraport-store-postgres}) instead of a limiter of this stack's own,
+         * which counts this stack's calls only. The stack asks it for the budget of its provider id and account
+         * fingerprint at {@code ratelimit.permits-per-second}, waits at most {@code ratelimit.max-wait} for a
+         * permit, then fails with {@code RateLimitedException} without calling the service; {@code
+         * ratelimit.enabled=false} turns it off as it does the default limiter. Default: none.
+         *
+         * @param limit the shared limit, which the caller keeps
+         * @return this builder
+         */
+        public Builder rateLimit(SharedRateLimit limit) {
+            this.sharedRateLimit = Objects.requireNonNull(limit, "limit == null");
+            return this;
+        }
 
         /**
          * Sets the store that journals every create and, where listings show no names, locks the account across
@@ -312,17 +331,26 @@ public final class ProviderStack {
             RetrySettings retry = RetrySettings.from(settings);
             // Every setting is read before the first decorator is made, so a bad one fails before anything binds.
             boolean rateLimited = settings.flag("ratelimit.enabled", true);
-            RateLimiterConfig rateLimit = rateLimiterConfig(settings);
+            double perSecond = settings.number(
+                    "ratelimit.permits-per-second", 2.0, MIN_PERMITS_PER_SECOND, MAX_PERMITS_PER_SECOND);
+            Duration maxWait =
+                    settings.duration("ratelimit.max-wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
+            RateLimiterConfig rateLimit = rateLimiterConfig(perSecond, maxWait);
             boolean breaking = settings.flag("circuitbreaker.enabled", true);
             CircuitBreakerConfig breaker = circuitBreakerConfig(settings);
             boolean metricsOn = cfg.globalOption("metrics.enabled")
                     .map(v -> ConfigValues.parseBoolean("loraport.metrics.enabled", v))
                     .orElse(true);
+            String account = CreateIntent.fingerprint(cfg.apiKey().orElse(null));
             TrainingProvider p = inner;
-            if (rateLimited) {
+            if (rateLimited && sharedRateLimit != null) {
+                SharedRateLimit.Budget budget = Objects.requireNonNull(
+                        sharedRateLimit.budget(id, account, perSecond), "shared rate limit gave no budget");
+                p = RateLimitingProvider.shared(p, budget, perSecond, maxWait, metrics, sleeper);
+            } else if (rateLimited) {
                 RateLimiterRegistry registry = RateLimiterRegistry.of(rateLimit);
                 TaggedRateLimiterMetrics.ofRateLimiterRegistry(registry).bindTo(meters);
-                p = new RateLimitingProvider(p, registry.rateLimiter(id), metrics, sleeper);
+                p = RateLimitingProvider.local(p, registry.rateLimiter(id), metrics, sleeper);
             }
             if (breaking) {
                 CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(breaker);
@@ -342,14 +370,7 @@ public final class ProviderStack {
             p = new ReadRetryingProvider(p, backoff, metrics);
             // Above the read retry, so the listings it reads to find a possibly accepted task are retried too.
             p = new CreateReconciler(
-                    p,
-                    backoff,
-                    metrics,
-                    shared ? journal : TaskStore.inMemory(),
-                    CreateIntent.fingerprint(cfg.apiKey().orElse(null)),
-                    shared,
-                    inFlightWait,
-                    clock);
+                    p, backoff, metrics, shared ? journal : TaskStore.inMemory(), account, shared, inFlightWait, clock);
             return metricsOn ? new MeteredProvider(p, metrics) : p;
         }
 
@@ -372,10 +393,8 @@ public final class ProviderStack {
                                     + TrainingProviders.available()));
         }
 
-        /** Checked here, since Resilience4j's own messages name none of loraport's keys. */
-        private static RateLimiterConfig rateLimiterConfig(DecoratorSettings s) {
-            double perSecond =
-                    s.number("ratelimit.permits-per-second", 2.0, MIN_PERMITS_PER_SECOND, MAX_PERMITS_PER_SECOND);
+        /** From values range-checked by the caller, since Resilience4j's own messages name none of loraport's keys. */
+        private static RateLimiterConfig rateLimiterConfig(double perSecond, Duration maxWait) {
             // Express fractional rates (0.5/s) as one permit per longer period.
             int permits = perSecond >= 1 ? (int) Math.round(perSecond) : 1;
             Duration period =
@@ -383,8 +402,7 @@ public final class ProviderStack {
             return RateLimiterConfig.custom()
                     .limitForPeriod(permits)
                     .limitRefreshPeriod(period)
-                    .timeoutDuration(s.duration(
-                            "ratelimit.max-wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)))
+                    .timeoutDuration(maxWait)
                     .build();
         }
 

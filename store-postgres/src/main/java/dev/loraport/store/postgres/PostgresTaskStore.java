@@ -121,7 +121,7 @@ public final class PostgresTaskStore implements TaskStore {
                         + " PRIMARY KEY (provider_id, task_id))");
     }
 
-    private static String checkIdentifier(String schema) {
+    static String checkIdentifier(String schema) {
         Objects.requireNonNull(schema, "schema == null");
         if (!IDENTIFIER.matcher(schema).matches()) {
             throw new IllegalArgumentException("schema: '" + schema

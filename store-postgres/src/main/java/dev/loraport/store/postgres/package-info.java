@@ -1,6 +1,7 @@
 /**
- * A {@link dev.loraport.watch.TaskStore} on PostgreSQL for fleets of workers: {@link
- * dev.loraport.store.postgres.PostgresTaskStore}.
+ * PostgreSQL for fleets of workers: a {@link dev.loraport.watch.TaskStore} ({@link
+ * dev.loraport.store.postgres.PostgresTaskStore}) and a rate limit shared by every worker of an account ({@link
+ * dev.loraport.store.postgres.PostgresRateLimit}).
  */
 @NullMarked
 package dev.loraport.store.postgres;
