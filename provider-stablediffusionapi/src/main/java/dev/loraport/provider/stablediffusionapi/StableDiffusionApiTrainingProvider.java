@@ -13,6 +13,7 @@ import dev.loraport.LoraWeight;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.Page;
 import dev.loraport.PageRequest;
+import dev.loraport.ProviderCapabilities;
 import dev.loraport.ProviderConfig;
 import dev.loraport.ProviderInfo;
 import dev.loraport.TaskId;
@@ -37,9 +38,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -67,9 +71,28 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     /** The historical host, still a valid base URL. */
     public static final String LEGACY_BASE_URL = "https://stablediffusionapi.com";
 
-    private static final Set<String> ENDPOINTS = Set.of("lora_fine_tune", "fine_tune", "fine_tune_v2");
-    private static final Set<String> TRAINING_TYPES = Set.of("men", "women", "female", "couple", "null");
-    private static final long MAX_IMAGE_BYTES = 5L * 1024 * 1024;
+    /** The neutral optional training fields, as {@link dev.loraport.ProviderCapabilities} names them. */
+    private static final Set<String> NEUTRAL_FIELDS = Set.of(
+            "width",
+            "height",
+            "steps",
+            "learningRate",
+            "scheduler",
+            "warmupSteps",
+            "loraRank",
+            "loraAlpha",
+            "textEncoderRank",
+            "textEncoderAlpha",
+            "batchSize",
+            "seed",
+            "trainTextEncoder",
+            "priorPreservation",
+            "priorLossWeight");
+
+    private static final Map<String, ProviderCapabilities> BY_ENDPOINT = byEndpoint();
+
+    /** A list cursor: {@code o_} and a non-negative offset that fits an int. */
+    private static final Pattern CURSOR = Pattern.compile("o_(0|[1-9][0-9]{0,8}|[1-2][0-9]{9})");
 
     private static final String DEFAULT_GENERATE_MODEL = "realistic-vision-v51";
 
@@ -96,6 +119,14 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         this.generateModel = settings.generateModel();
         this.listFetchesStatus = b.listFetchesStatus;
         this.webhook = b.webhook;
+    }
+
+    private static Map<String, ProviderCapabilities> byEndpoint() {
+        Map<String, ProviderCapabilities> out = new LinkedHashMap<>();
+        for (String e : StableDiffusionApiCapabilities.ENDPOINTS) {
+            out.put(e, StableDiffusionApiCapabilities.forEndpoint(e));
+        }
+        return Map.copyOf(out);
     }
 
     /**
@@ -129,30 +160,24 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask create(TrainingRequest request) {
-        info.capabilities().validate(ID, request);
+        return doCreate(request);
+    }
+
+    private TrainingTask doCreate(TrainingRequest request) {
+        check(request);
         Map<String, Object> options = request.providerOptions();
-        String endpoint = option(options, "endpoint", "lora_fine_tune");
-        String trainingType = option(options, "training_type", request.kind() == TrainingKind.SUBJECT ? "men" : "null");
-        List<Violation> problems = new ArrayList<>();
-        if (!ENDPOINTS.contains(endpoint)) {
-            problems.add(new Violation(
-                    "providerOptions.endpoint",
-                    "'" + endpoint + "' is not allowed; allowed: " + "[lora_fine_tune, fine_tune, fine_tune_v2]"));
-        }
-        if (!TRAINING_TYPES.contains(trainingType)) {
-            problems.add(new Violation(
-                    "providerOptions.training_type",
-                    "'" + trainingType + "' is not allowed; allowed: [men, women, female, couple, null]"));
-        }
-        if (!endpoint.equals("lora_fine_tune") && !options.containsKey("base_model_id")) {
-            problems.add(new Violation("providerOptions.base_model_id", "required for the " + endpoint + " endpoint"));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(ID, "create", problems);
-        }
+        String endpoint =
+                option(options, StableDiffusionApiCapabilities.OPTION_ENDPOINT, StableDiffusionApiCapabilities.LORA);
+        String trainingType = option(
+                options,
+                StableDiffusionApiCapabilities.OPTION_TRAINING_TYPE,
+                request.kind() == TrainingKind.SUBJECT ? "men" : "null");
         // Every local check happens before the first call: read and sniff all local images up front.
-        List<LocalImages.Local> local =
-                LocalImages.read(ID, request.images(), info.capabilities().imageFormats(), MAX_IMAGE_BYTES);
+        List<LocalImages.Local> local = LocalImages.read(
+                ID,
+                request.images(),
+                info.capabilities().imageFormats(),
+                StableDiffusionApiCapabilities.MAX_IMAGE_BYTES);
         List<String> urls = uploader.upload(request.images(), local);
         ObjectNode body = mapper.createObjectNode();
         body.put("instance_prompt", request.instancePrompt().orElse(""));
@@ -165,22 +190,49 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         if (webhook != null) {
             body.put("webhook", webhook);
         }
-        if (endpoint.equals("lora_fine_tune")) {
-            body.put("base_model_type", request.baseModel());
-            body.put("max_train_steps", Integer.toString(request.steps().orElse(Math.min(2000, 2 * urls.size()))));
-            body.put("lora_type", option(options, "lora_type", "lora"));
-            if (options.containsKey("negative_prompt")) {
-                body.put("negative_prompt", options.get("negative_prompt").toString());
+        switch (endpoint) {
+            case StableDiffusionApiCapabilities.LORA -> {
+                body.put("base_model_type", request.baseModel());
+                body.put(
+                        "max_train_steps",
+                        Integer.toString(request.steps()
+                                .orElse(Math.min(StableDiffusionApiCapabilities.MAX_TRAIN_STEPS, 2 * urls.size()))));
+                body.put("lora_type", option(options, StableDiffusionApiCapabilities.OPTION_LORA_TYPE, "lora"));
+                copy(options, StableDiffusionApiCapabilities.OPTION_NEGATIVE_PROMPT, body);
+                copy(options, StableDiffusionApiCapabilities.OPTION_WANDB_KEY, body);
             }
-        } else {
-            body.put("base_model_id", options.get("base_model_id").toString());
-            if (endpoint.equals("fine_tune")) {
-                body.put("max_train_steps", Integer.toString(request.steps().orElse(2000)));
-            } else {
-                body.put("learning_rate_unet", option(options, "learning_rate_unet", "1e-6"));
-                body.put("steps_unet", option(options, "steps_unet", "1500"));
-                body.put("learning_rate_text_encoder", option(options, "learning_rate_text_encoder", "1e-6"));
-                body.put("steps_text_encoder", option(options, "steps_text_encoder", "350"));
+            case StableDiffusionApiCapabilities.DREAMBOOTH -> {
+                body.put(
+                        "base_model_id",
+                        options.get(StableDiffusionApiCapabilities.OPTION_BASE_MODEL_ID)
+                                .toString());
+                body.put(
+                        "max_train_steps",
+                        Integer.toString(request.steps().orElse(StableDiffusionApiCapabilities.MAX_TRAIN_STEPS)));
+            }
+            default -> {
+                body.put(
+                        "base_model_id",
+                        options.get(StableDiffusionApiCapabilities.OPTION_BASE_MODEL_ID)
+                                .toString());
+                String rate = request.learningRate().isPresent()
+                        ? StableDiffusionApiCapabilities.learningRate(
+                                request.learningRate().getAsDouble())
+                        : option(options, StableDiffusionApiCapabilities.OPTION_LR_UNET, "1e-6");
+                body.put("learning_rate_unet", rate);
+                body.put(
+                        "steps_unet",
+                        request.steps().isPresent()
+                                ? Integer.toString(request.steps().getAsInt())
+                                : option(options, StableDiffusionApiCapabilities.OPTION_STEPS_UNET, "1500")
+                                        .trim());
+                body.put(
+                        "learning_rate_text_encoder",
+                        option(options, StableDiffusionApiCapabilities.OPTION_LR_TEXT_ENCODER, "1e-6"));
+                body.put(
+                        "steps_text_encoder",
+                        option(options, StableDiffusionApiCapabilities.OPTION_STEPS_TEXT_ENCODER, "350")
+                                .trim());
             }
         }
         JsonNode response = http.execute("create", api.create(endpoint, http.body(body)));
@@ -208,6 +260,127 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 .build();
     }
 
+    /**
+     * Checks a request as {@link #create} does, without a call: against the rules of the endpoint it names (each
+     * of lora_fine_tune, fine_tune and fine_tune_v2 takes its own fields and options), then what spans fields:
+     * {@code base_model_id} for the DreamBooth endpoints, a neutral field and the option it is sent as not both
+     * set, the numbers of the fine_tune_v2 step options.
+     */
+    @Override
+    public void validate(TrainingRequest request) {
+        check(request);
+    }
+
+    private void check(TrainingRequest request) {
+        Map<String, Object> o = request.providerOptions();
+        Object named = o.get(StableDiffusionApiCapabilities.OPTION_ENDPOINT);
+        String endpoint = named == null ? StableDiffusionApiCapabilities.LORA : named.toString();
+        if (!StableDiffusionApiCapabilities.ENDPOINTS.contains(endpoint)) {
+            // The union of all endpoints' rules names the bad endpoint and whatever else is wrong.
+            info.capabilities().validate(ID, request);
+            throw new IllegalStateException("endpoint '" + endpoint + "' passed the capabilities");
+        }
+        List<Violation> problems = new ArrayList<>();
+        try {
+            BY_ENDPOINT.get(endpoint).validate(ID, request);
+        } catch (InvalidRequestException e) {
+            for (Violation v : e.violations()) {
+                problems.add(reword(v, endpoint));
+            }
+        }
+        if (!endpoint.equals(StableDiffusionApiCapabilities.LORA)
+                && !o.containsKey(StableDiffusionApiCapabilities.OPTION_BASE_MODEL_ID)) {
+            problems.add(new Violation(
+                    "providerOptions." + StableDiffusionApiCapabilities.OPTION_BASE_MODEL_ID,
+                    "required for the " + endpoint + " endpoint: the model id to train on, such as"
+                            + " portraitplus-diffusion"));
+        }
+        if (endpoint.equals(StableDiffusionApiCapabilities.DREAMBOOTH_V2)) {
+            both(request.steps().isPresent(), o, "steps", StableDiffusionApiCapabilities.OPTION_STEPS_UNET, problems);
+            both(
+                    request.learningRate().isPresent(),
+                    o,
+                    "learningRate",
+                    StableDiffusionApiCapabilities.OPTION_LR_UNET,
+                    problems);
+            steps(o, StableDiffusionApiCapabilities.OPTION_STEPS_UNET, problems);
+            steps(o, StableDiffusionApiCapabilities.OPTION_STEPS_TEXT_ENCODER, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(ID, "create", problems);
+        }
+    }
+
+    /** Says which endpoint a field or option belongs to when this one does not take it. */
+    private static Violation reword(Violation v, String endpoint) {
+        String field = v.field();
+        if (NEUTRAL_FIELDS.contains(field)
+                && !StableDiffusionApiCapabilities.fields(endpoint).contains(field)) {
+            List<String> others = StableDiffusionApiCapabilities.ENDPOINTS.stream()
+                    .filter(e -> StableDiffusionApiCapabilities.fields(e).contains(field))
+                    .toList();
+            String takes = endpoint + " takes " + new TreeSet<>(StableDiffusionApiCapabilities.fields(endpoint));
+            return new Violation(
+                    field,
+                    others.isEmpty()
+                            ? "is not supported by " + ID + ": no ModelsLab training endpoint has such a setting; "
+                                    + takes
+                            : "is not supported by " + ID + " on the " + endpoint + " endpoint; " + takes + "; " + field
+                                    + " is sent by " + others);
+        }
+        if (field.startsWith("providerOptions.")) {
+            String key = field.substring("providerOptions.".length());
+            List<String> others = StableDiffusionApiCapabilities.ENDPOINTS.stream()
+                    .filter(e -> StableDiffusionApiCapabilities.options(e).contains(key))
+                    .toList();
+            if (!others.isEmpty() && !others.contains(endpoint)) {
+                return new Violation(
+                        field,
+                        "is an option of the " + others + " endpoint" + (others.size() > 1 ? "s" : "")
+                                + " only, not of " + endpoint + "; options of " + endpoint + ": "
+                                + new TreeSet<>(StableDiffusionApiCapabilities.options(endpoint)));
+            }
+        }
+        return v;
+    }
+
+    private static void both(
+            boolean neutral, Map<String, Object> options, String field, String key, List<Violation> out) {
+        if (neutral && options.containsKey(key)) {
+            out.add(new Violation(
+                    "providerOptions." + key,
+                    "set together with " + field + ", which fine_tune_v2 sends as " + key + "; set one of them"));
+        }
+    }
+
+    private static void steps(Map<String, Object> options, String key, List<Violation> out) {
+        Object raw = options.get(key);
+        if (raw == null || raw.toString().isBlank()) {
+            return;
+        }
+        String text = raw.toString().trim();
+        boolean ok;
+        try {
+            int n = Integer.parseInt(text);
+            ok = n >= 1 && n <= StableDiffusionApiCapabilities.MAX_V2_STEPS;
+        } catch (NumberFormatException e) {
+            ok = false;
+        }
+        if (!ok) {
+            String shown = text.length() > 32 ? text.substring(0, 32) + "..." : text;
+            out.add(new Violation(
+                    "providerOptions." + key,
+                    "'" + shown + "' is not allowed; allowed: a whole number 1.."
+                            + StableDiffusionApiCapabilities.MAX_V2_STEPS));
+        }
+    }
+
+    private static void copy(Map<String, Object> options, String key, ObjectNode body) {
+        if (options.containsKey(key)) {
+            body.put(key, options.get(key).toString());
+        }
+    }
+
     private static String option(Map<String, Object> options, String key, String fallback) {
         Object v = options.get(key);
         return v == null ? fallback : v.toString();
@@ -215,6 +388,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask status(TaskId id) {
+        return doStatus(id);
+    }
+
+    private TrainingTask doStatus(TaskId id) {
         JsonNode json =
                 http.execute("status", api.status(id.value(), http.body(null)), StableDiffusionApiErrors.STATUS);
         return StableDiffusionApiMapper.task(id.value(), json);
@@ -222,6 +399,11 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public Page<TrainingTask> list(PageRequest page) {
+        return doList(page);
+    }
+
+    private Page<TrainingTask> doList(PageRequest page) {
+        int from = offset(page.cursor());
         JsonNode response = http.execute("list", api.list(http.body(null)));
         List<String> ids = new ArrayList<>();
         for (JsonNode item : response.path("data")) {
@@ -230,22 +412,12 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 ids.add(id);
             }
         }
-        // The service does not page; an offset cursor pages the full list locally.
-        int from = 0;
-        if (page.cursor() != null) {
-            try {
-                from = Integer.parseInt(page.cursor().substring(2));
-            } catch (RuntimeException e) {
-                throw new InvalidRequestException(
-                        ID,
-                        "list",
-                        List.of(new Violation(
-                                "cursor", "'" + page.cursor() + "' is not a cursor this adapter issued")));
-            }
-        }
-        int to = Math.min(ids.size(), from + page.limit());
+        // The service does not page; an offset cursor pages the full list locally. A list that shrank since the
+        // cursor was issued ends at once.
+        int start = Math.min(from, ids.size());
+        int to = (int) Math.min(ids.size(), (long) start + page.limit());
         List<TrainingTask> tasks = new ArrayList<>();
-        for (String id : ids.subList(Math.min(from, to), to)) {
+        for (String id : ids.subList(start, to)) {
             tasks.add(
                     listFetchesStatus
                             ? status(TaskId.of(id))
@@ -256,6 +428,24 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                                     .build());
         }
         return new Page<>(tasks, to < ids.size() ? "o_" + to : null);
+    }
+
+    /** The offset an {@code o_<n>} cursor this adapter issued stands for; anything else is refused by name. */
+    private static int offset(@Nullable String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        if (CURSOR.matcher(cursor).matches()) {
+            return Integer.parseInt(cursor.substring(2));
+        }
+        String shown = cursor.length() > 32 ? cursor.substring(0, 32) + "..." : cursor;
+        throw new InvalidRequestException(
+                ID,
+                "list",
+                List.of(new Violation(
+                        "cursor",
+                        "'" + shown + "' is not a cursor this adapter issued; allowed: a nextCursor of an earlier page"
+                                + " (o_ and an offset 0.." + Integer.MAX_VALUE + ")")));
     }
 
     private static @Nullable String firstText(JsonNode node, String... fields) {
@@ -270,6 +460,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void cancel(TaskId id) {
+        doCancel(id);
+    }
+
+    private void doCancel(TaskId id) {
         Answer a = http.send("cancel", api.cancelMisspelt(id.value(), http.body(null)));
         boolean notFound = "training id not found"
                 .equalsIgnoreCase(String.valueOf(
@@ -288,6 +482,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
+        return doGenerate(request);
+    }
+
+    private GenerationResult doGenerate(GenerationRequest request) {
         info.capabilities().validate(ID, request);
         ObjectNode body = mapper.createObjectNode();
         body.put("model_id", request.baseModel().orElse(generateModel));
@@ -316,6 +514,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         }
         JsonNode response = http.execute("generate", api.text2img(http.body(body)));
         String id = JsonFields.nonBlank(response, "id");
+        if (done(response)) {
+            return result(response, id);
+        }
         String fetchUrl = JsonFields.nonBlank(response, "fetch_result");
         String url = fetchUrl != null ? fetchUrl : "api/v6/images/fetch/" + id;
         return generations.await(
@@ -325,13 +526,17 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     }
 
     private static GenerationPoll.Look<GenerationResult> look(JsonNode response, @Nullable String id) {
-        if (StableDiffusionApiErrors.bodyStatus(response).equals("success")
-                && response.path("output").size() > 0) {
+        if (done(response)) {
             return GenerationPoll.Look.done(result(response, id));
         }
         JsonNode eta = response.get("eta");
         return GenerationPoll.Look.pending(
                 eta != null && eta.isNumber() ? Duration.ofMillis(Math.round(eta.asDouble() * 1000)) : null, null);
+    }
+
+    private static boolean done(JsonNode response) {
+        return StableDiffusionApiErrors.bodyStatus(response).equals("success")
+                && response.path("output").size() > 0;
     }
 
     private static GenerationResult result(JsonNode response, @Nullable String id) {
