@@ -22,10 +22,12 @@ import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.AdapterGuard;
 import dev.loraport.adapter.internal.AdapterSettings;
 import dev.loraport.adapter.internal.Answer;
 import dev.loraport.adapter.internal.GenerationPoll;
 import dev.loraport.adapter.internal.JsonFields;
+import dev.loraport.adapter.internal.Origins;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiApi;
@@ -35,6 +37,9 @@ import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiHttp;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiMapper;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiUploader;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +75,15 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     /** The historical host, still a valid base URL. */
     public static final String LEGACY_BASE_URL = "https://stablediffusionapi.com";
+
+    /** Configuration key of {@link Builder#webhook(String)}, under {@code loraport.stablediffusionapi.}. */
+    public static final String WEBHOOK = "webhook";
+
+    /** Configuration key of {@link Builder#fetchHosts(String...)}, under {@code loraport.stablediffusionapi.}. */
+    public static final String FETCH_HOSTS = "generate.fetch-hosts";
+
+    /** The service's own domains: a fetch URL on any of them (or a subdomain) is followed from either base URL. */
+    private static final List<String> SERVICE_DOMAINS = List.of("modelslab.com", "stablediffusionapi.com");
 
     /** The neutral optional training fields, as {@link dev.loraport.ProviderCapabilities} names them. */
     private static final Set<String> NEUTRAL_FIELDS = Set.of(
@@ -107,9 +121,13 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     private final String generateModel;
     private final boolean listFetchesStatus;
     private final @Nullable String webhook;
+    private final Origins origins;
+    private final AdapterGuard guard;
 
     private StableDiffusionApiTrainingProvider(Builder b) {
         AdapterSettings settings = b.settings.build();
+        this.guard = new AdapterGuard(ID, settings.apiKey());
+        this.origins = Origins.of(settings.baseUrl(), b.fetchHosts, SERVICE_DOMAINS);
         this.clock = settings.clock();
         this.http = new StableDiffusionApiHttp(settings);
         this.api = http.api();
@@ -149,7 +167,8 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         // generate.model-id was this adapter's own key before both adapters shared generate.model.
         b.settings.read(config, "generate.model-id");
         b.listFetchesStatus(config.booleanOption("list.fetch-status", false));
-        b.webhook(config.option("webhook").orElse(null));
+        config.option(WEBHOOK).ifPresent(b::webhook);
+        config.option(FETCH_HOSTS).ifPresent(b::fetchHosts);
         return b.build();
     }
 
@@ -160,10 +179,10 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask create(TrainingRequest request) {
-        return doCreate(request);
+        return guard.create("create", sent -> doCreate(request, sent));
     }
 
-    private TrainingTask doCreate(TrainingRequest request) {
+    private TrainingTask doCreate(TrainingRequest request, AdapterGuard.Sent sent) {
         check(request);
         Map<String, Object> options = request.providerOptions();
         String endpoint =
@@ -235,6 +254,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                                 .trim());
             }
         }
+        sent.mark();
         JsonNode response = http.execute("create", api.create(endpoint, http.body(body)));
         String trainingId = JsonFields.nonBlank(response, "training_id");
         if (trainingId == null) {
@@ -268,7 +288,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
      */
     @Override
     public void validate(TrainingRequest request) {
-        check(request);
+        guard.run("create", () -> check(request));
     }
 
     private void check(TrainingRequest request) {
@@ -388,7 +408,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public TrainingTask status(TaskId id) {
-        return doStatus(id);
+        return guard.call("status", () -> doStatus(id));
     }
 
     private TrainingTask doStatus(TaskId id) {
@@ -399,7 +419,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public Page<TrainingTask> list(PageRequest page) {
-        return doList(page);
+        return guard.call("list", () -> doList(page));
     }
 
     private Page<TrainingTask> doList(PageRequest page) {
@@ -460,7 +480,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void cancel(TaskId id) {
-        doCancel(id);
+        guard.run("cancel", () -> doCancel(id));
     }
 
     private void doCancel(TaskId id) {
@@ -477,12 +497,12 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void delete(TaskId id) {
-        http.execute("delete", api.delete(id.value(), http.body(null)));
+        guard.run("delete", () -> http.execute("delete", api.delete(id.value(), http.body(null))));
     }
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
-        return doGenerate(request);
+        return guard.call("generate", () -> doGenerate(request));
     }
 
     private GenerationResult doGenerate(GenerationRequest request) {
@@ -517,12 +537,49 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         if (done(response)) {
             return result(response, id);
         }
-        String fetchUrl = JsonFields.nonBlank(response, "fetch_result");
-        String url = fetchUrl != null ? fetchUrl : "api/v6/images/fetch/" + id;
+        String url = fetchUrl(response, id);
         return generations.await(
                 "request " + id,
                 look(response, id),
                 () -> look(http.execute("generate", api.fetch(url, http.body(null))), id));
+    }
+
+    /**
+     * Where a queued generation is fetched: the answer's {@code fetch_result}, else {@code api/v6/images/fetch/<id>}
+     * on the base URL. The fetch carries the key, so a URL off the allowed origins is refused, not followed.
+     */
+    private String fetchUrl(JsonNode response, @Nullable String id) {
+        String named = JsonFields.nonBlank(response, "fetch_result");
+        if (named == null && id == null) {
+            throw new MalformedResponseException(
+                    ID,
+                    "generate",
+                    "the generation is queued but the answer has neither fetch_result nor id",
+                    200,
+                    null,
+                    null);
+        }
+        URI target;
+        try {
+            target = named != null
+                    ? origins.resolve(named)
+                    : origins.resolve("api/v6/images/fetch/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedResponseException(
+                    ID, "generate", "the answer's fetch_result is not a URL", 200, null, null);
+        }
+        if (!origins.allows(target)) {
+            throw new MalformedResponseException(
+                    ID,
+                    "generate",
+                    "the answer names a fetch URL on " + Origins.hostOf(target) + ", which is neither the base URL's"
+                            + " origin nor allowed by loraport." + ID + "." + FETCH_HOSTS + " (allowed: "
+                            + origins.describe() + "); not followed, so the key was not sent there",
+                    200,
+                    null,
+                    null);
+        }
+        return target.toString();
     }
 
     private static GenerationPoll.Look<GenerationResult> look(JsonNode response, @Nullable String id) {
@@ -549,7 +606,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     @Override
     public void close() {
-        http.close();
+        guard.run("close", http::close);
     }
 
     @Override
@@ -563,6 +620,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 AdapterSettings.builder(ID, URI.create(DEFAULT_BASE_URL), DEFAULT_GENERATE_MODEL);
         private boolean listFetchesStatus;
         private @Nullable String webhook;
+        private List<String> fetchHosts = List.of();
 
         private Builder() {}
 
@@ -689,13 +747,56 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
         }
 
         /**
-         * Sets the webhook URL the service calls on training progress.
+         * Sets the webhook URL the service calls on training progress, sent as {@code webhook} with every create.
          *
-         * @param url the URL, or null for none
+         * @param url an absolute {@code http} or {@code https} URL with a host, or null for none
          * @return this builder
+         * @throws IllegalArgumentException naming {@code loraport.stablediffusionapi.webhook} when the URL is not one
          */
         public Builder webhook(@Nullable String url) {
-            this.webhook = url;
+            this.webhook = url == null ? null : webhookUrl(url);
+            return this;
+        }
+
+        private static String webhookUrl(String url) {
+            URI parsed = null;
+            try {
+                parsed = new URI(url.trim());
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            String scheme = parsed == null || parsed.getScheme() == null
+                    ? ""
+                    : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (parsed == null
+                    || !(scheme.equals("http") || scheme.equals("https"))
+                    || parsed.getHost() == null
+                    || parsed.getHost().isEmpty()) {
+                // The scheme and host only: a webhook URL may carry a token in its path or query.
+                String shown = parsed == null
+                        ? (url.isBlank() ? "'" + url + "'" : "an unreadable URL")
+                        : parsed.getHost() == null
+                                ? "'" + scheme + ":...'"
+                                : "'" + scheme + "://" + parsed.getHost() + "/...'";
+                throw new IllegalArgumentException(
+                        "loraport." + ID + "." + WEBHOOK + ": " + shown
+                                + " is out of range; must be an absolute http or https URL, e.g. https://example.com/hooks/modelslab");
+            }
+            return parsed.toString();
+        }
+
+        /**
+         * Adds hosts a generation's {@code fetch_result} URL may be on, besides the base URL's origin (and, when the
+         * base URL is on modelslab.com or stablediffusionapi.com, both of those and their subdomains). A fetch
+         * carries the key, so a URL on any other host is refused with a {@link MalformedResponseException}.
+         *
+         * @param hosts entries {@code host}, {@code host:port} or {@code *.domain}, each possibly a comma list
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code loraport.stablediffusionapi.generate.fetch-hosts} when an
+         *     entry is not one
+         */
+        public Builder fetchHosts(String... hosts) {
+            this.fetchHosts = Origins.parseHosts("loraport." + ID + "." + FETCH_HOSTS, String.join(",", hosts));
             return this;
         }
 
