@@ -181,7 +181,15 @@ final class BadInputReport {
             line(sb, "overall", overall);
         }
         sb.append('\n');
-        sources.forEach((id, p) -> sb.append(id).append(": ").append(p).append('\n'));
+        sources.forEach((id, p) -> {
+            sb.append(id).append(": ").append(p);
+            try {
+                sb.append(" (written ").append(Files.getLastModifiedTime(p)).append(')');
+            } catch (IOException e) {
+                // The path alone still says where the figures came from.
+            }
+            sb.append('\n');
+        });
         for (Map.Entry<String, List<Outcome>> e : all.entrySet()) {
             List<Outcome> failing =
                     e.getValue().stream().filter(o -> !o.proper()).toList();
