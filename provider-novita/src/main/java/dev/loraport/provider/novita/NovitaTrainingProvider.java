@@ -28,6 +28,7 @@ import dev.loraport.adapter.internal.GenerationPoll;
 import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
+import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.provider.novita.internal.NovitaApi;
 import dev.loraport.provider.novita.internal.NovitaCapabilities;
 import dev.loraport.provider.novita.internal.NovitaHttp;
@@ -61,6 +62,11 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     /** The default service URL. */
     public static final String DEFAULT_BASE_URL = "https://api.novita.ai";
+
+    // Settings only the stablediffusionapi adapter takes, and why Novita cannot.
+    private static final Map<String, String> UNSUPPORTED_SETTINGS = Map.of(
+            "webhook", "Novita's training API calls no webhook; poll or use the TaskWatcher",
+            "list.fetch-status", "Novita's list already carries each job's status");
 
     private static final String DEFAULT_GENERATE_MODEL = "realisticVisionV51_v51VAE_94301.safetensors";
 
@@ -103,6 +109,15 @@ public final class NovitaTrainingProvider implements TrainingProvider {
      * @return the provider
      */
     public static NovitaTrainingProvider from(ProviderConfig config) {
+        // A setting of the other adapter's that Novita cannot honour is refused, not silently dropped.
+        UNSUPPORTED_SETTINGS.forEach((key, why) -> config.option(key).ifPresent(v -> {
+            throw new IllegalArgumentException(
+                    "loraport." + ID + "." + key + ": is not supported by " + ID + " (" + why + "); must be left out");
+        }));
+        // The former key is read when generate.model is unset; a blank one is named as written.
+        config.option("generate.model-name").filter(String::isBlank).ifPresent(v -> {
+            throw ConfigValues.outOfRange("loraport." + ID + ".generate.model-name", "'" + v + "'", "a model name");
+        });
         Builder b = builder();
         // generate.model-name was this adapter's own key before both adapters shared generate.model.
         b.settings.read(config, "generate.model-name");
