@@ -30,6 +30,7 @@ import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.adapter.internal.Origins;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
+import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiApi;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiCapabilities;
 import dev.loraport.provider.stablediffusionapi.internal.StableDiffusionApiErrors;
@@ -83,6 +84,9 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     public static final String FETCH_HOSTS = "generate.fetch-hosts";
 
     /** The service's own domains: a fetch URL on any of them (or a subdomain) is followed from either base URL. */
+    /** The neutral prompts' limit ({@code ProviderCapabilities.DEFAULT_TEXT_LENGTHS}). */
+    private static final int MAX_NEGATIVE_PROMPT = 1024;
+
     private static final List<String> SERVICE_DOMAINS = List.of("modelslab.com", "stablediffusionapi.com");
 
     /** The neutral optional training fields, as {@link dev.loraport.ProviderCapabilities} names them. */
@@ -163,6 +167,16 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
      * @return the provider
      */
     public static StableDiffusionApiTrainingProvider from(ProviderConfig config) {
+        // Novita's setting, which this adapter cannot honour: refused, not silently dropped.
+        config.option("validate-base-model").ifPresent(v -> {
+            throw new IllegalArgumentException("loraport." + ID + ".validate-base-model: is not supported by " + ID
+                    + " (its base models are always checked: " + StableDiffusionApiCapabilities.BASE_MODELS
+                    + "); must be left out");
+        });
+        // The former key is read when generate.model is unset; a blank one is named as written.
+        config.option("generate.model-id").filter(String::isBlank).ifPresent(v -> {
+            throw ConfigValues.outOfRange("loraport." + ID + ".generate.model-id", "'" + v + "'", "a model id");
+        });
         Builder b = builder();
         // generate.model-id was this adapter's own key before both adapters shared generate.model.
         b.settings.read(config, "generate.model-id");
@@ -326,8 +340,31 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
             steps(o, StableDiffusionApiCapabilities.OPTION_STEPS_UNET, problems);
             steps(o, StableDiffusionApiCapabilities.OPTION_STEPS_TEXT_ENCODER, problems);
         }
+        Object negative = o.get(StableDiffusionApiCapabilities.OPTION_NEGATIVE_PROMPT);
+        if (negative != null) {
+            negativePrompt(negative.toString(), problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(ID, "create", problems);
+        }
+    }
+
+    /** The option is a prompt like the neutral ones, so it gets their length and character rules. */
+    private static void negativePrompt(String text, List<Violation> out) {
+        String field = "providerOptions." + StableDiffusionApiCapabilities.OPTION_NEGATIVE_PROMPT;
+        if (text.length() > MAX_NEGATIVE_PROMPT) {
+            out.add(new Violation(
+                    field, "is " + text.length() + " characters long; allowed at most " + MAX_NEGATIVE_PROMPT));
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+                out.add(new Violation(
+                        field,
+                        "has control character U+" + String.format("%04X", (int) c) + " at index " + i
+                                + "; allowed: printable text, tabs and line breaks"));
+                return;
+            }
         }
     }
 
@@ -339,7 +376,8 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
             List<String> others = StableDiffusionApiCapabilities.ENDPOINTS.stream()
                     .filter(e -> StableDiffusionApiCapabilities.fields(e).contains(field))
                     .toList();
-            String takes = endpoint + " takes " + new TreeSet<>(StableDiffusionApiCapabilities.fields(endpoint));
+            String takes = "fields allowed on " + endpoint + ": "
+                    + new TreeSet<>(StableDiffusionApiCapabilities.fields(endpoint));
             return new Violation(
                     field,
                     others.isEmpty()
@@ -357,7 +395,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 return new Violation(
                         field,
                         "is an option of the " + others + " endpoint" + (others.size() > 1 ? "s" : "")
-                                + " only, not of " + endpoint + "; options of " + endpoint + ": "
+                                + " only, not of " + endpoint + "; options allowed on " + endpoint + ": "
                                 + new TreeSet<>(StableDiffusionApiCapabilities.options(endpoint)));
             }
         }

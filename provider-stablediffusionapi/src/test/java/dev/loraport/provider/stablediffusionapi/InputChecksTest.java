@@ -126,7 +126,7 @@ class InputChecksTest {
         refused(
                 set.apply(request()).build(),
                 field + ": is not supported by stablediffusionapi",
-                "lora_fine_tune takes [classPrompt, instancePrompt, seed, steps]");
+                "fields allowed on lora_fine_tune: [classPrompt, instancePrompt, seed, steps]");
     }
 
     @Test
