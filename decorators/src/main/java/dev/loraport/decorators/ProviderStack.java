@@ -58,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  *       retry-after</td></tr>
  *   <tr><td>{@code reconcile.delay}</td><td>2s</td><td>0s to 1h</td><td>wait before looking for a possibly
  *       accepted job</td></tr>
- *   <tr><td>{@code reconcile.max-pages}</td><td>50</td><td>1 to 10000</td><td>list pages (of 100) searched for
+ *   <tr><td>{@code reconcile.max-pages}</td><td>1000</td><td>1 to 10000</td><td>list pages (of 100) searched for
  *       it</td></tr>
  *   <tr><td>{@code ratelimit.enabled}</td><td>true</td><td>boolean</td><td>space calls to the service</td></tr>
  *   <tr><td>{@code ratelimit.permits-per-second}</td><td>2</td><td>0.001 to 1e9</td><td>calls per second, all

@@ -111,6 +111,11 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
 
     /** A list cursor: {@code o_} and a non-negative offset that fits an int. */
     private static final Pattern CURSOR = Pattern.compile("o_(0|[1-9][0-9]{0,8}|[1-2][0-9]{9})");
+    /** A page of a listing read once: {@code s_<snapshot>_<offset>}. */
+    private static final Pattern SNAPSHOT_CURSOR =
+            Pattern.compile("s_([0-9a-f]{16})_(0|[1-9][0-9]{0,8}|[1-2][0-9]{9})");
+    /** Listings kept for their next pages; a walk is short, so a few suffice. */
+    private static final int SNAPSHOTS = 16;
 
     private static final String DEFAULT_GENERATE_MODEL = "realistic-vision-v51";
 
@@ -124,6 +129,18 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     private final Clock clock;
     private final String generateModel;
     private final boolean listFetchesStatus;
+    // The service returns the whole account at once: the later pages of a walk come from the first page's read,
+    // so walking N pages costs one call, not N full reads.
+    private final Map<String, List<String>> snapshots =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<String, List<String>>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                    return size() > SNAPSHOTS;
+                }
+            });
+    private final java.util.Random snapshotIds = new java.security.SecureRandom();
     private final @Nullable String webhook;
     private final Origins origins;
     private final AdapterGuard guard;
@@ -461,19 +478,31 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
     }
 
     private Page<TrainingTask> doList(PageRequest page) {
-        int from = offset(page.cursor());
-        JsonNode response = http.execute("list", api.list(http.body(null)));
-        List<String> ids = new ArrayList<>();
-        for (JsonNode item : response.path("data")) {
-            String id = item.isTextual() ? item.asText() : firstText(item, "training_id", "model_id", "id");
-            if (id != null && !id.isBlank()) {
-                ids.add(id);
-            }
+        String cursor = page.cursor();
+        java.util.regex.Matcher snapshot = cursor == null ? null : SNAPSHOT_CURSOR.matcher(cursor);
+        String token;
+        int from;
+        List<String> ids;
+        if (snapshot != null && snapshot.matches()) {
+            token = snapshot.group(1);
+            from = Integer.parseInt(snapshot.group(2));
+            List<String> kept = snapshots.get(token);
+            // Gone (another instance issued it, or it aged out): read afresh and page it by offset.
+            ids = kept != null ? kept : readIds();
+        } else {
+            token = newSnapshotId();
+            from = offset(cursor);
+            ids = readIds();
         }
-        // The service does not page; an offset cursor pages the full list locally. A list that shrank since the
+        // The service does not page; the cursor pages the full list locally. A list that shrank since the
         // cursor was issued ends at once.
         int start = Math.min(from, ids.size());
         int to = (int) Math.min(ids.size(), (long) start + page.limit());
+        if (to < ids.size()) {
+            snapshots.put(token, ids);
+        } else {
+            snapshots.remove(token);
+        }
         List<TrainingTask> tasks = new ArrayList<>();
         for (String id : ids.subList(start, to)) {
             tasks.add(
@@ -485,7 +514,23 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                                     .status(TrainingStatus.UNKNOWN)
                                     .build());
         }
-        return new Page<>(tasks, to < ids.size() ? "o_" + to : null);
+        return new Page<>(tasks, to < ids.size() ? "s_" + token + "_" + to : null);
+    }
+
+    private List<String> readIds() {
+        JsonNode response = http.execute("list", api.list(http.body(null)));
+        List<String> ids = new ArrayList<>();
+        for (JsonNode item : response.path("data")) {
+            String id = item.isTextual() ? item.asText() : firstText(item, "training_id", "model_id", "id");
+            if (id != null && !id.isBlank()) {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private String newSnapshotId() {
+        return String.format("%016x", snapshotIds.nextLong());
     }
 
     /** The offset an {@code o_<n>} cursor this adapter issued stands for; anything else is refused by name. */
@@ -503,7 +548,7 @@ public final class StableDiffusionApiTrainingProvider implements TrainingProvide
                 List.of(new Violation(
                         "cursor",
                         "'" + shown + "' is not a cursor this adapter issued; allowed: a nextCursor of an earlier page"
-                                + " (o_ and an offset 0.." + Integer.MAX_VALUE + ")")));
+                                + " (s_<snapshot>_<offset>, or o_ and an offset 0.." + Integer.MAX_VALUE + ")")));
     }
 
     private static @Nullable String firstText(JsonNode node, String... fields) {
