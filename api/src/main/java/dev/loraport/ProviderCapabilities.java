@@ -594,7 +594,7 @@ public final class ProviderCapabilities {
         }
         for (int i = 0; i < request.loras().size(); i++) {
             if (request.loras().get(i).model().isBlank()) {
-                v.add(violation("loras[" + i + "].model", "is blank"));
+                v.add(violation("loras[" + i + "].model", "is blank; allowed: the id or name of a trained model"));
             }
             double s = request.loras().get(i).strength();
             if (!loraStrength.contains(s)) {
@@ -608,6 +608,13 @@ public final class ProviderCapabilities {
                 v.add(violation("initImage", problem));
             }
         });
+        request.baseModel()
+                .filter(String::isBlank)
+                .ifPresent(m ->
+                        v.add(violation("baseModel", "is blank; allowed: a model name, or unset for the default")));
+        if (request.initImageStrength().isPresent() && request.initImage().isEmpty()) {
+            v.add(violation("initImageStrength", "is set without an initImage; allowed only together with initImage"));
+        }
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
         values.put("baseModel", request.baseModel().orElse(null));
         values.put("negativePrompt", request.negativePrompt().orElse(null));
@@ -647,7 +654,11 @@ public final class ProviderCapabilities {
             String field, String kind, String value, boolean multiLine, List<InvalidRequestException.Violation> out) {
         Range length = textLength(kind).orElse(null);
         if (value.isBlank() && (!multiLine || (length != null && length.min() >= 1))) {
-            out.add(violation(field, "is blank"));
+            Range allowed = length == null ? Range.of(1, Integer.MAX_VALUE) : length;
+            out.add(violation(
+                    field,
+                    "is blank; allowed: " + Range.format(Math.max(1, allowed.min())) + ".."
+                            + Range.format(allowed.max()) + " characters, not all whitespace"));
             return;
         }
         if (length != null && !length.contains(value.length())) {
@@ -704,7 +715,7 @@ public final class ProviderCapabilities {
                         "is not an option of " + providerId + "; options: "
                                 + (declared.isEmpty() ? "none" : new TreeSet<>(declared.keySet()))));
             } else if (text.isBlank()) {
-                out.add(violation(field, "is blank"));
+                out.add(violation(field, "is blank; allowed: " + (allowed.isEmpty() ? "a value" : allowed)));
             } else if (!allowed.isEmpty() && !allowed.contains(text)) {
                 out.add(violation(field, "'" + clip(text) + "' is not allowed; allowed: " + allowed));
             }
@@ -736,13 +747,13 @@ public final class ProviderCapabilities {
             default -> {
                 Path path = image.path().orElseThrow();
                 if (!Files.exists(path)) {
-                    return name + " does not exist";
+                    return name + " does not exist" + allowedImage();
                 }
                 if (Files.isDirectory(path)) {
-                    return name + " is a directory, not an image file";
+                    return name + " is a directory, not an image file" + allowedImage();
                 }
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                    return name + " is not a readable file";
+                    return name + " is not a readable file" + allowedImage();
                 }
                 byte[] header = new byte[12];
                 long size;
@@ -757,26 +768,34 @@ public final class ProviderCapabilities {
                         read += r;
                     }
                 } catch (IOException e) {
-                    return name + " cannot be read (" + e.getClass().getSimpleName() + ")";
+                    return name + " cannot be read (" + e.getClass().getSimpleName() + ")" + allowedImage();
                 }
                 return contentProblem(name, size, Arrays.copyOf(header, read), image);
             }
         }
     }
 
+    // What a local image must be, for the messages about one that is not.
+    private String allowedImage() {
+        Set<String> formats = imageFormats.isEmpty() ? new TreeSet<>(Set.of("jpeg", "png", "webp")) : imageFormats;
+        return "; allowed: an existing, readable, non-empty image file in " + formats
+                + (maxImageBytes > 0 ? " of at most " + maxImageBytes + " bytes" : "");
+    }
+
     private @Nullable String contentProblem(String name, long size, byte[] header, TrainingImage image) {
         if (size == 0) {
-            return name + " is empty (0 bytes)";
+            return name + " is empty (0 bytes)" + allowedImage();
         }
         if (maxImageBytes > 0 && size > maxImageBytes) {
             return name + " is " + size + " bytes; allowed at most " + maxImageBytes;
         }
         Optional<String> actual = imageFormatOf(header);
         if (actual.isEmpty()) {
-            return name + " is not a PNG, JPEG or WebP image (by its first bytes)";
+            return name + " is not a PNG, JPEG or WebP image (by its first bytes)" + allowedImage();
         }
         if (!image.format().isEmpty() && !image.format().equals(actual.get())) {
-            return name + " is named ." + image.format() + " but its bytes are " + actual.get();
+            return name + " is named ." + image.format() + " but its bytes are " + actual.get()
+                    + "; allowed: a file name whose extension matches its content";
         }
         if (!imageFormats.isEmpty() && !imageFormats.contains(actual.get())) {
             return name + " is " + actual.get() + "; allowed: " + imageFormats;

@@ -461,7 +461,8 @@ public final class ProviderConfig {
                     try {
                         baseUrl(URI.create(value.trim()));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(fullKey + ": '" + value + "' is not a URL");
+                        throw new IllegalArgumentException(
+                                fullKey + ": '" + value + "' is not a URL; must be an absolute http or https URL");
                     }
                 }
                 case "connecttimeout" -> connectTimeout(ConfigValues.parseDuration(fullKey, value));

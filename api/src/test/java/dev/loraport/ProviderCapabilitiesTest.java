@@ -154,8 +154,14 @@ class ProviderCapabilitiesTest {
                         new Violation(
                                 "images[0]", "format 'gif' of 'a.gif' is not supported; allowed: [jpeg, png, webp]"),
                         new Violation("images[1]", "URL image 'b.png' is not accepted; allowed sources: [FILE, BYTES]"),
-                        new Violation("images[2]", "'c.jpg' does not exist"),
-                        new Violation("images[3]", "'d.webp' does not exist"));
+                        new Violation(
+                                "images[2]",
+                                "'c.jpg' does not exist"
+                                        + "; allowed: an existing, readable, non-empty image file in [jpeg, png, webp]"),
+                        new Violation(
+                                "images[3]",
+                                "'d.webp' does not exist"
+                                        + "; allowed: an existing, readable, non-empty image file in [jpeg, png, webp]"));
     }
 
     @Test
@@ -228,6 +234,23 @@ class ProviderCapabilitiesTest {
     }
 
     @Test
+    void aBlankGenerationModelAndAStrengthWithoutAnInitImageAreRefusedNotDropped() {
+        GenerationRequest r = GenerationRequest.builder()
+                .prompt("p")
+                .baseModel("  ")
+                .initImageStrength(0.5)
+                .build();
+        assertThatThrownBy(() -> CAPS.validate("test", r))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(Violation::field)
+                                .containsExactly("baseModel", "initImageStrength"))
+                .hasMessageContaining("baseModel: is blank; allowed: a model name")
+                .hasMessageContaining("initImageStrength: is set without an initImage; allowed only together");
+    }
+
+    @Test
     void loraStrengthAndModelAreTheProvidersToReject() {
         GenerationRequest r = GenerationRequest.builder()
                 .prompt("p")
@@ -240,6 +263,9 @@ class ProviderCapabilitiesTest {
                 .hasMessageContaining("loras[1].model: is blank")
                 .hasMessageContaining("loras[1].strength: NaN is out of range");
     }
+
+    private static final String ALLOWED_DECLARED =
+            "; allowed: an existing, readable, non-empty image file in [jpeg, png, webp] of at most 1000 bytes";
 
     private static final ProviderCapabilities DECLARED = ProviderCapabilities.builder()
             .trainingKinds(TrainingKind.SUBJECT)
@@ -387,12 +413,17 @@ class ProviderCapabilitiesTest {
 
         assertThat(declaredViolations(r))
                 .containsExactly(
-                        new Violation("images[0]", "'empty.png' is empty (0 bytes)"),
-                        new Violation("images[1]", "'notes.png' is not a PNG, JPEG or WebP image (by its first bytes)"),
+                        new Violation("images[0]", "'empty.png' is empty (0 bytes)" + ALLOWED_DECLARED),
+                        new Violation(
+                                "images[1]",
+                                "'notes.png' is not a PNG, JPEG or WebP image (by its first bytes)" + ALLOWED_DECLARED),
                         new Violation("images[2]", "'huge.png' is 62914560 bytes; allowed at most 1000"),
-                        new Violation("images[3]", "'folder.png' is a directory, not an image file"),
-                        new Violation("images[4]", "'missing.png' does not exist"),
-                        new Violation("images[5]", "'a.jpg' is named .jpeg but its bytes are png"));
+                        new Violation("images[3]", "'folder.png' is a directory, not an image file" + ALLOWED_DECLARED),
+                        new Violation("images[4]", "'missing.png' does not exist" + ALLOWED_DECLARED),
+                        new Violation(
+                                "images[5]",
+                                "'a.jpg' is named .jpeg but its bytes are png; allowed: a file name whose extension"
+                                        + " matches its content"));
     }
 
     @Test

@@ -64,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  *       retry-after</td></tr>
  *   <tr><td>{@code reconcile.delay}</td><td>2s</td><td>0s to 1h</td><td>wait before looking for a possibly
  *       accepted job</td></tr>
- *   <tr><td>{@code reconcile.max-pages}</td><td>50</td><td>1 to 10000</td><td>list pages (of 100) searched for
+ *   <tr><td>{@code reconcile.max-pages}</td><td>1000</td><td>1 to 10000</td><td>list pages (of 100) searched for
  *       it</td></tr>
  *   <tr><td>{@code reconcile.in-flight-wait}</td><td>60s</td><td>0s to 1h</td><td>how long a create waits
  *       for another worker's create of the same client reference</td></tr>

@@ -50,6 +50,6 @@ record RetrySettings(
                 s.duration("retry.max-retry-after", Duration.ofSeconds(60), millisecond, Duration.ofHours(24)),
                 s.duration("reconcile.delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofHours(1)),
                 // Below 1, no page is searched and every lost create is unknown.
-                s.wholeNumber("reconcile.max-pages", 50, 1, MAX_RECONCILE_PAGES));
+                s.wholeNumber("reconcile.max-pages", 1000, 1, MAX_RECONCILE_PAGES));
     }
 }

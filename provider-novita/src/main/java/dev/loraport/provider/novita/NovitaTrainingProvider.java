@@ -23,11 +23,13 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.adapter.internal.AdapterGuard;
 import dev.loraport.adapter.internal.AdapterSettings;
 import dev.loraport.adapter.internal.GenerationPoll;
 import dev.loraport.adapter.internal.JsonFields;
 import dev.loraport.internal.ImageUploads;
 import dev.loraport.internal.LocalImages;
+import dev.loraport.internal.config.ConfigValues;
 import dev.loraport.provider.novita.internal.NovitaApi;
 import dev.loraport.provider.novita.internal.NovitaCapabilities;
 import dev.loraport.provider.novita.internal.NovitaHttp;
@@ -62,9 +64,16 @@ public final class NovitaTrainingProvider implements TrainingProvider {
     /** The default service URL. */
     public static final String DEFAULT_BASE_URL = "https://api.novita.ai";
 
+    // Settings only the stablediffusionapi adapter takes, and why Novita cannot.
+    private static final Map<String, String> UNSUPPORTED_SETTINGS = Map.of(
+            "webhook", "Novita's training API calls no webhook; poll or use the TaskWatcher",
+            "list.fetch-status", "Novita's list already carries each job's status");
+
     private static final String DEFAULT_GENERATE_MODEL = "realisticVisionV51_v51VAE_94301.safetensors";
 
     private final ProviderInfo info;
+    // Nothing but a TrainingProviderException leaves this adapter, and no message carries the key.
+    private final AdapterGuard guard;
     private final NovitaHttp http;
     private final NovitaApi api;
     private final NovitaUploader uploader;
@@ -85,6 +94,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         this.generations = new GenerationPoll(settings);
         this.generateModel = settings.generateModel();
         this.info = new ProviderInfo(ID, "Novita AI", NovitaCapabilities.of(b.validateBaseModel));
+        this.guard = new AdapterGuard(ID, settings.apiKey());
     }
 
     /**
@@ -103,6 +113,15 @@ public final class NovitaTrainingProvider implements TrainingProvider {
      * @return the provider
      */
     public static NovitaTrainingProvider from(ProviderConfig config) {
+        // A setting of the other adapter's that Novita cannot honour is refused, not silently dropped.
+        UNSUPPORTED_SETTINGS.forEach((key, why) -> config.option(key).ifPresent(v -> {
+            throw new IllegalArgumentException(
+                    "loraport." + ID + "." + key + ": is not supported by " + ID + " (" + why + "); must be left out");
+        }));
+        // The former key is read when generate.model is unset; a blank one is named as written.
+        config.option("generate.model-name").filter(String::isBlank).ifPresent(v -> {
+            throw ConfigValues.outOfRange("loraport." + ID + ".generate.model-name", "'" + v + "'", "a model name");
+        });
         Builder b = builder();
         // generate.model-name was this adapter's own key before both adapters shared generate.model.
         b.settings.read(config, "generate.model-name");
@@ -117,13 +136,19 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public TrainingTask create(TrainingRequest request) {
-        validate(request);
+        return guard.create("create", sent -> doCreate(request, sent));
+    }
+
+    private TrainingTask doCreate(TrainingRequest request, AdapterGuard.Sent sent) {
+        check(request);
         // Every local check happens before the first call: read and sniff all images up front.
         List<LocalImages.Local> images =
                 LocalImages.read(ID, request.images(), info.capabilities().imageFormats(), 0);
         List<String> assets = uploader.upload(images);
         ObjectNode body = trainingBody(request, assets);
         String kind = request.kind() == TrainingKind.SUBJECT ? "subject" : "style";
+        // From here a failure may leave a job behind: it must reach the reconciler as a possibly accepted create.
+        sent.mark();
         JsonNode response = http.execute("create", api.create(kind, http.body(body)));
         String taskId = JsonFields.text(response, "task_id");
         if (taskId == null && response.path("data").isObject()) {
@@ -156,6 +181,10 @@ public final class NovitaTrainingProvider implements TrainingProvider {
      */
     @Override
     public void validate(TrainingRequest request) {
+        guard.run("create", () -> check(request));
+    }
+
+    private void check(TrainingRequest request) {
         List<InvalidRequestException.Violation> problems = new ArrayList<>();
         try {
             info.capabilities().validate(ID, request);
@@ -269,6 +298,10 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public TrainingTask status(TaskId id) {
+        return guard.call("status", () -> doStatus(id));
+    }
+
+    private TrainingTask doStatus(TaskId id) {
         TrainingKind known = kinds.get(id.value());
         TrainingKind first = known != null ? known : TrainingKind.SUBJECT;
         try {
@@ -292,6 +325,10 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public Page<TrainingTask> list(PageRequest page) {
+        return guard.call("list", () -> doList(page));
+    }
+
+    private Page<TrainingTask> doList(PageRequest page) {
         JsonNode node = http.execute("list", api.list(page.limit(), page.cursor() == null ? "" : page.cursor()));
         List<TrainingTask> tasks = new ArrayList<>();
         JsonNode items = node.get("tasks");
@@ -308,6 +345,10 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
+        return guard.call("generate", () -> doGenerate(request));
+    }
+
+    private GenerationResult doGenerate(GenerationRequest request) {
         info.capabilities().validate(ID, request);
         ObjectNode body = mapper.createObjectNode();
         body.putObject("extra").put("response_image_type", "png");
@@ -402,7 +443,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
 
     @Override
     public void close() {
-        http.close();
+        guard.run("close", http::close);
     }
 
     @Override

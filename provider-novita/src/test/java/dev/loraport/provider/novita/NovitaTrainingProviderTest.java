@@ -538,4 +538,36 @@ class NovitaTrainingProviderTest {
             assertThat(p.list(PageRequest.first(10)).items()).isEmpty();
         }
     }
+
+    @Test
+    void anUnexpectedExceptionInsideTheAdapterLeavesAsItsOwnTypeWithoutTheKey() {
+        stubUploads("100024");
+        wm.stubFor(put(urlPathEqualTo("/_upload/1"))
+                .inScenario("flaky upload")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502))
+                .willSetStateTo("up"));
+        wm.stubFor(post("/v3/training/subject").willReturn(okJson("{\"task_id\":\"d660cdd0\"}")));
+        // A bug in code the adapter calls: here the pause between upload attempts throws, naming the key.
+        NovitaTrainingProvider broken = NovitaTrainingProvider.builder()
+                .apiKey(KEY)
+                .baseUrl(URI.create(wm.baseUrl()))
+                .pause(d -> {
+                    throw new IllegalStateException("pause broke for " + KEY);
+                })
+                .build();
+
+        assertThatThrownBy(() -> broken.create(subject(1).build()))
+                .isInstanceOf(dev.loraport.TrainingProviderException.class)
+                .isNotInstanceOf(MalformedResponseException.class)
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain(KEY);
+                        assertThat(t.toString()).doesNotContain(KEY);
+                    }
+                });
+        // It failed before the create was sent, so it is no possibly accepted create.
+        wm.verify(0, postRequestedFor(urlPathEqualTo("/v3/training/subject")));
+        broken.close();
+    }
 }

@@ -162,7 +162,11 @@ class PostgresRateLimitTest {
                 "shared rate limit: %d calls by 4 stacks, at most %d in any 1 s window (N=%d, capacity %d)%n",
                 made, most, n, capacity);
         assertThat(calls).hasSize(made);
-        assertThat(most).isLessThanOrEqualTo(n + capacity);
+        // Calls are timed when they reach the adapter, a moment after their permit was taken: under load a call
+        // can slip into the next window, so two calls of slack; four unshared limits would allow 4 x (N + capacity).
+        assertThat(most).isLessThanOrEqualTo(n + capacity + 2);
+        // Over the whole run the budget holds too: the full bucket plus N a second, give or take the same slack.
+        assertThat(made).isLessThanOrEqualTo(capacity + 3 * n + 2);
         // Every stack took part: the budget is shared, not handed to whichever thread came first.
         for (Future<Integer> w : workers) {
             assertThat(w.get()).isPositive();
