@@ -347,6 +347,8 @@ public final class TaskWatcher implements AutoCloseable {
             w = new WatchedTask(g, ref, options.listener, now, deadline);
             g.add(w, now);
         }
+        // Its own timer, not the group's: a paused or busy group must not hold the deadline back.
+        w.armDeadline(now);
         // Someone else completing or cancelling the future stops the polling at once.
         w.future.whenComplete((t, e) -> w.endedElsewhere());
         return w;

@@ -4,6 +4,7 @@ import dev.loraport.PollPolicy;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +41,9 @@ final class WatchedTask implements WatchHandle {
     /** What the poll policy remembers about this task between two polls. */
     PollPolicy.Memory memory = PollPolicy.Memory.none();
 
+    /** Fires the deadline on time; null when the watch has none or it ended. */
+    private Scheduler.@Nullable Cancellable deadlineTimer;
+
     // Guarded by the poller's lock.
     long seq;
     long nextPollAt;
@@ -52,6 +56,32 @@ final class WatchedTask implements WatchHandle {
         this.listener = listener;
         this.deadline = deadline;
         this.lastMovedAt = now;
+    }
+
+    /** Arms the deadline timer; called once, after the watch joined its group. */
+    void armDeadline(long now) {
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        Scheduler.Cancellable t = poller.watcher.scheduler.schedule(
+                Duration.ofMillis(Math.max(0, deadline - now)), () -> poller.deadlineReached(this));
+        synchronized (poller) {
+            if (attached) {
+                deadlineTimer = t;
+                return;
+            }
+        }
+        // Ended before the timer was armed.
+        t.cancel();
+    }
+
+    /** Called by the poller, under its lock, when the watch leaves the group. */
+    void cancelDeadlineTimer() {
+        Scheduler.Cancellable t = deadlineTimer;
+        if (t != null) {
+            deadlineTimer = null;
+            t.cancel();
+        }
     }
 
     @Override

@@ -180,6 +180,88 @@ class TaskWatcherTest {
         assertThat(Duration.between(calls.get(0), calls.get(1))).isLessThanOrEqualTo(Duration.ofMinutes(6));
     }
 
+    /** Where on the scheduler's clock, from now, the handle completes. */
+    private java.util.concurrent.atomic.AtomicReference<@Nullable Duration> doneAfter(WatchHandle handle) {
+        Instant start = clock.now();
+        java.util.concurrent.atomic.AtomicReference<@Nullable Duration> at =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        handle.result().whenComplete((t, e) -> at.set(Duration.between(start, clock.now())));
+        return at;
+    }
+
+    private static void assertTimedOut(WatchHandle handle) {
+        assertThat(handle.result()).isCompletedExceptionally();
+        assertThatThrownBy(() -> handle.result().join()).cause().isInstanceOf(TaskTimeoutException.class);
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aRateLimitPauseDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofHours(1), true);
+        provider.failNextStatus(
+                new RateLimitedException("fake", "status", "slow down", 429, null, Duration.ofMinutes(5), null));
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                WatchOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofSeconds(30));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(30));
+        // The pause holds: the deadline ends the watch without another call.
+        assertThat(provider.statusCalls).isEqualTo(1);
+        assertThat(clock.pending()).as("no timer left").isZero();
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aSlowStatusCallOfAnotherJobDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId slow = provider.linearJob("slow", Duration.ofHours(1), true);
+        TaskId quick = provider.linearJob("quick", Duration.ofHours(1), true);
+        // The first call for `slow` takes five minutes, as a hung connection would.
+        boolean[] hung = {false};
+        provider.beforeStatus(t -> {
+            if (t.equals(slow) && !hung[0]) {
+                hung[0] = true;
+                clock.advance(Duration.ofMinutes(5));
+            }
+        });
+
+        watcher.watch(provider, slow);
+        WatchHandle handle = watcher.watch(
+                provider,
+                quick,
+                WatchOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofMinutes(6));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aLongPollDelayDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        // The service says the end is ten hours away, so the next poll would wait the full ceiling.
+        TaskId id = provider.linearJob("far", Duration.ofHours(10), true);
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                WatchOptions.builder().timeout(Duration.ofSeconds(90)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(store.load()).hasSize(1);
+    }
+
     @Test
     void nonRetryableErrorEndsTheWatchWithThatError() {
         ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
