@@ -7,8 +7,9 @@ import java.util.List;
  * Keeps the {@link TaskRef}s of watched jobs so that a process that dies while jobs train can pick them up
  * again with {@link TaskWatcher#resume}. A {@link TaskWatcher} given a store saves a task's ref before
  * {@code watch} returns and removes it only when the task is terminal or the handle is cancelled. A poll error
- * or a deadline ends the handle but keeps the ref (the task may still run, and bill), and so does closing the
- * watcher.
+ * or a deadline ends the handle but keeps the ref (the task may still run, and bill), saved again with
+ * {@link TaskRef#endedBy()} saying why; closing the watcher keeps the refs unmarked. {@code resume} clears the
+ * mark.
  *
  * <p>Implementations are thread-safe. Refs are keyed by provider id and task id: saving a ref for a job
  * already stored replaces it.
@@ -49,7 +50,8 @@ public interface TaskStore {
     List<TaskRef> load();
 
     /**
-     * A store kept in one local text file, one ref per line between a header and a trailer counting them.
+     * A store kept in one local text file, one ref per line (as {@link TaskRef#toString()} writes it) between a
+     * header and a trailer counting them; files written before {@link TaskRef#endedBy()} existed read unchanged.
      * Every change rewrites the file atomically: the new content goes to {@code <file>.tmp}, is forced to disk,
      * then moved over the file with {@link java.nio.file.StandardCopyOption#ATOMIC_MOVE}. A crash mid-write
      * therefore leaves the previous file intact; a leftover temporary file is ignored and overwritten. A file

@@ -211,8 +211,10 @@ final class WatchedTask implements WatchHandle {
             return;
         }
         poller.watcher.failed.increment();
-        // The task runs on at the service: its ref stays in the store, so resume() picks it up.
-        poller.detach(this);
+        // The task runs on at the service: its ref stays in the store, marked, so resume() picks it up.
+        if (poller.detach(this)) {
+            mark("timed out at " + Instant.ofEpochMilli(deadline));
+        }
         future.completeExceptionally(TaskWatcher.timeout(ref, Instant.ofEpochMilli(deadline), latest));
     }
 
@@ -220,8 +222,37 @@ final class WatchedTask implements WatchHandle {
         poller.watcher.failed.increment();
         // One bad answer (a 401, an odd progress line) says nothing about the task itself, which may run on and
         // bill: the ref stays in the store, so resume() picks it up. Only a terminal status or cancel() forgets.
-        poller.detach(this);
+        if (poller.detach(this)) {
+            mark(pollFailedReason(error));
+        }
         future.completeExceptionally(error);
+    }
+
+    /**
+     * What {@link TaskRef#endedBy()} records for a poll error: its type and message, with anything that looks like
+     * a credential replaced by {@code ****}; {@link TaskRef} clips it.
+     */
+    static String pollFailedReason(RuntimeException error) {
+        String message = error.getMessage();
+        String text = "poll failed: " + error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return SECRET.matcher(text).replaceAll("$1****");
+    }
+
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i)((?:bearer|basic)\\s+|(?:api[_-]?key|key|token|secret|password|authorization)\\s*[=:]\\s*"
+                    + "(?:(?:bearer|basic)\\s+)?)"
+                    + "[^\\s&,;\"']+");
+
+    /** Keeps the ref stored, saying why its watch ended; the job may still run. */
+    private void mark(String reason) {
+        TaskStore store = poller.watcher.store;
+        if (store != null) {
+            try {
+                store.save(ref.withEndedBy(reason));
+            } catch (RuntimeException e) {
+                TaskWatcher.log().warn("loraport: cannot mark {} in {}", ref, store, e);
+            }
+        }
     }
 
     /** Stops polling and forgets the task in the store (it is terminal), before the future completes. */
