@@ -95,7 +95,35 @@ final class ProviderPoller {
         }
         size--;
         watcher.watched.decrementAndGet();
+        w.cancelDeadlineTimer();
         return true;
+    }
+
+    /**
+     * Runs on the watch's own deadline timer, so that a deadline fires on time whatever holds the group: a
+     * rate-limit pause, a long back-off or poll delay, or a slow status call of another job. When nothing holds
+     * it, the job gets one last poll first, so that one that just finished is not reported late; during a pause
+     * it times out without a call.
+     */
+    void deadlineReached(WatchedTask w) {
+        boolean lastPoll;
+        synchronized (this) {
+            if (!w.attached || closed) {
+                return;
+            }
+            long now = watcher.nowMillis();
+            lastPoll = !running && now >= notBefore;
+            if (lastPoll && w.queued) {
+                queue.remove(w);
+                w.nextPollAt = Math.min(w.nextPollAt, now);
+                queue.add(w);
+            }
+        }
+        if (lastPoll) {
+            // Polls every job due now, this one included, and times this one out unless it turned terminal.
+            tick();
+        }
+        w.timeOut();
     }
 
     synchronized void reschedule(WatchedTask w, long at) {

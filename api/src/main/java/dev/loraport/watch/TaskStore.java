@@ -9,8 +9,9 @@ import java.util.function.Supplier;
  * Keeps the {@link TaskRef}s of watched jobs so that a process that dies while jobs train can pick them up
  * again with {@link TaskWatcher#resume}. A {@link TaskWatcher} given a store saves a task's ref before
  * {@code watch} returns and removes it only when the task is terminal or the handle is cancelled. A poll error
- * or a deadline ends the handle but keeps the ref (the task may still run, and bill), and so does closing the
- * watcher.
+ * or a deadline ends the handle but keeps the ref (the task may still run, and bill), saved again with
+ * {@link TaskRef#endedBy()} saying why; closing the watcher keeps the refs unmarked. {@code resume} clears the
+ * mark.
  *
  * <p>The same store keeps the create journal ({@link CreateIntent}): the decorators record each create before
  * it is sent and mark it accepted with its task id, so a crash or a lost answer never leaves a paid job that no
@@ -117,7 +118,8 @@ public interface TaskStore {
     <T> T locked(String providerId, String account, Supplier<T> action);
 
     /**
-     * A store kept in one local text file, one ref per line between a header and a trailer counting them.
+     * A store kept in one local text file, one ref per line (as {@link TaskRef#toString()} writes it) between a
+     * header and a trailer counting them; files written before {@link TaskRef#endedBy()} existed read unchanged.
      * Every change rewrites the file atomically: the new content goes to {@code <file>.tmp}, is forced to disk,
      * then moved over the file with {@link java.nio.file.StandardCopyOption#ATOMIC_MOVE}. A crash mid-write
      * therefore leaves the previous file intact; a leftover temporary file is ignored and overwritten. A file
@@ -125,7 +127,8 @@ public interface TaskStore {
      * message naming the file and line, leaving it untouched; the next {@link #save} or {@link #remove} moves it
      * aside to {@code <file>.corrupt-<millis>} for a person to inspect, logs that as an error and records on in a
      * fresh file, so that new tasks are not recorded nowhere. An empty file, CRLF line ends and a UTF-8
-     * byte-order mark are valid. Meant for one process at a time.
+     * byte-order mark are valid. The refs are meant for one process at a time; the create journal beside them
+     * ({@code <file>.journal}, under a lock on {@code <file>.lock}) is shared safely by processes on one machine.
      *
      * @param file the file; created with its parent directories on first save
      * @return the store

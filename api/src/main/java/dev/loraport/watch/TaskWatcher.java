@@ -185,7 +185,7 @@ public final class TaskWatcher implements AutoCloseable {
 
     /**
      * Rebuilds the watches of jobs recorded before a restart, keeping each ref's creation time and client
-     * reference.
+     * reference. A ref's {@link TaskRef#endedBy()} mark is cleared, in the store too, as its job is watched again.
      *
      * @param refs the jobs, such as {@link TaskStore#load()} returns
      * @param providersById the provider for each provider id; returns null for an unknown id
@@ -198,7 +198,8 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /**
-     * Rebuilds the watches of jobs recorded before a restart, with the same options for each.
+     * Rebuilds the watches of jobs recorded before a restart, with the same options for each. A ref's
+     * {@link TaskRef#endedBy()} mark is cleared, in the store too, as its job is watched again.
      *
      * @param refs the jobs, such as {@link TaskStore#load()} returns
      * @param providersById the provider for each provider id; returns null for an unknown id
@@ -232,7 +233,8 @@ public final class TaskWatcher implements AutoCloseable {
         }
         List<WatchHandle> out = new ArrayList<>(refs.size());
         for (TaskRef ref : refs) {
-            out.add(start(providers.get(ref.providerId()), ref, options));
+            // Watched again: the mark of an earlier watch's timeout or poll error goes with the next store write.
+            out.add(start(providers.get(ref.providerId()), ref.withEndedBy(null), options));
         }
         return out;
     }
@@ -347,6 +349,8 @@ public final class TaskWatcher implements AutoCloseable {
             w = new WatchedTask(g, ref, options.listener, now, deadline);
             g.add(w, now);
         }
+        // Its own timer, not the group's: a paused or busy group must not hold the deadline back.
+        w.armDeadline(now);
         // Someone else completing or cancelling the future stops the polling at once.
         w.future.whenComplete((t, e) -> w.endedElsewhere());
         return w;

@@ -4,6 +4,7 @@ import dev.loraport.PollPolicy;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +41,9 @@ final class WatchedTask implements WatchHandle {
     /** What the poll policy remembers about this task between two polls. */
     PollPolicy.Memory memory = PollPolicy.Memory.none();
 
+    /** Fires the deadline on time; null when the watch has none or it ended. */
+    private Scheduler.@Nullable Cancellable deadlineTimer;
+
     // Guarded by the poller's lock.
     long seq;
     long nextPollAt;
@@ -52,6 +56,32 @@ final class WatchedTask implements WatchHandle {
         this.listener = listener;
         this.deadline = deadline;
         this.lastMovedAt = now;
+    }
+
+    /** Arms the deadline timer; called once, after the watch joined its group. */
+    void armDeadline(long now) {
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        Scheduler.Cancellable t = poller.watcher.scheduler.schedule(
+                Duration.ofMillis(Math.max(0, deadline - now)), () -> poller.deadlineReached(this));
+        synchronized (poller) {
+            if (attached) {
+                deadlineTimer = t;
+                return;
+            }
+        }
+        // Ended before the timer was armed.
+        t.cancel();
+    }
+
+    /** Called by the poller, under its lock, when the watch leaves the group. */
+    void cancelDeadlineTimer() {
+        Scheduler.Cancellable t = deadlineTimer;
+        if (t != null) {
+            deadlineTimer = null;
+            t.cancel();
+        }
     }
 
     @Override
@@ -181,8 +211,10 @@ final class WatchedTask implements WatchHandle {
             return;
         }
         poller.watcher.failed.increment();
-        // The task runs on at the service: its ref stays in the store, so resume() picks it up.
-        poller.detach(this);
+        // The task runs on at the service: its ref stays in the store, marked, so resume() picks it up.
+        if (poller.detach(this)) {
+            mark("timed out at " + Instant.ofEpochMilli(deadline));
+        }
         future.completeExceptionally(TaskWatcher.timeout(ref, Instant.ofEpochMilli(deadline), latest));
     }
 
@@ -190,8 +222,37 @@ final class WatchedTask implements WatchHandle {
         poller.watcher.failed.increment();
         // One bad answer (a 401, an odd progress line) says nothing about the task itself, which may run on and
         // bill: the ref stays in the store, so resume() picks it up. Only a terminal status or cancel() forgets.
-        poller.detach(this);
+        if (poller.detach(this)) {
+            mark(pollFailedReason(error));
+        }
         future.completeExceptionally(error);
+    }
+
+    /**
+     * What {@link TaskRef#endedBy()} records for a poll error: its type and message, with anything that looks like
+     * a credential replaced by {@code ****}; {@link TaskRef} clips it.
+     */
+    static String pollFailedReason(RuntimeException error) {
+        String message = error.getMessage();
+        String text = "poll failed: " + error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return SECRET.matcher(text).replaceAll("$1****");
+    }
+
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i)((?:bearer|basic)\\s+|(?:api[_-]?key|key|token|secret|password|authorization)\\s*[=:]\\s*"
+                    + "(?:(?:bearer|basic)\\s+)?)"
+                    + "[^\\s&,;\"']+");
+
+    /** Keeps the ref stored, saying why its watch ended; the job may still run. */
+    private void mark(String reason) {
+        TaskStore store = poller.watcher.store;
+        if (store != null) {
+            try {
+                store.save(ref.withEndedBy(reason));
+            } catch (RuntimeException e) {
+                TaskWatcher.log().warn("loraport: cannot mark {} in {}", ref, store, e);
+            }
+        }
     }
 
     /** Stops polling and forgets the task in the store (it is terminal), before the future completes. */

@@ -44,6 +44,7 @@ final class ScriptedProvider implements TrainingProvider {
     private final Deque<RuntimeException> listFaults = new ArrayDeque<>();
     private final Map<TaskId, List<Instant>> statusCallTimes = new HashMap<>();
     private @Nullable List<TaskId> visible;
+    private java.util.function.Consumer<TaskId> beforeStatus = t -> {};
     int statusCalls;
     int listCalls;
     /** When each read of the first list page came, that is when each refresh by list began. */
@@ -108,6 +109,11 @@ final class ScriptedProvider implements TrainingProvider {
         listFaults.add(e);
     }
 
+    /** Runs at the start of every status call, such as a clock advance that makes the call slow. */
+    synchronized void beforeStatus(java.util.function.Consumer<TaskId> hook) {
+        beforeStatus = hook;
+    }
+
     synchronized List<Instant> statusCallTimes(TaskId taskId) {
         return List.copyOf(statusCallTimes.getOrDefault(taskId, List.of()));
     }
@@ -131,6 +137,7 @@ final class ScriptedProvider implements TrainingProvider {
     @Override
     public synchronized TrainingTask status(TaskId taskId) {
         statusCalls++;
+        beforeStatus.accept(taskId);
         statusCallTimes.computeIfAbsent(taskId, k -> new ArrayList<>()).add(clock.now());
         RuntimeException fault = statusFaults.poll();
         if (fault != null) {

@@ -34,6 +34,22 @@ class TaskRefTest {
     }
 
     @Test
+    void roundTripsAMarkAndReadsAnUnmarkedRefAsBefore() {
+        TaskRef ref = new TaskRef("novita", TaskId.of("abc-123"), "lp-1", AT).withEndedBy("timed out at " + AT);
+
+        assertThat(ref.toString())
+                .isEqualTo(
+                        "novita:abc-123?at=2026-11-24T10:00:00Z&ref=lp-1&ended=timed+out+at+2026-11-24T10%3A00%3A00Z");
+        assertThat(TaskRef.parse(ref.toString())).isEqualTo(ref);
+        assertThat(TaskRef.parse("novita:abc-123?at=2026-11-24T10:00:00Z&ref=lp-1")
+                        .endedBy())
+                .isNull();
+        assertThat(ref.withEndedBy(null)).isEqualTo(new TaskRef("novita", TaskId.of("abc-123"), "lp-1", AT));
+        assertThat(ref.withEndedBy("  ").endedBy()).isNull();
+        assertThat(ref.withEndedBy("a\r\nb").endedBy()).isEqualTo("a  b");
+    }
+
+    @Test
     void roundTripsWithoutClientReference() {
         TaskRef ref = TaskRef.of("stablediffusionapi", TaskId.of("42"), AT);
 

@@ -117,6 +117,33 @@ class TaskStoreTest {
     }
 
     @Test
+    @Tag("issue-14")
+    void aMarkSurvivesAReopenAndAnOldFileWithoutMarksStillReads() throws Exception {
+        Path file = dir.resolve("jobs.txt");
+        TaskRef marked = A.withEndedBy("poll failed: MalformedResponseException: odd line\n'progress: 1e9%' & more");
+        TaskStore.file(file).save(marked);
+        TaskStore.file(file).save(B);
+
+        assertThat(TaskStore.file(file).load()).containsExactly(marked, B);
+        assertThat(TaskStore.file(file).load().get(0).endedBy())
+                .isEqualTo("poll failed: MalformedResponseException: odd line 'progress: 1e9%' & more");
+        assertThat(Files.readAllLines(file)).hasSize(4);
+
+        // As 0.1 wrote it before marks existed, with CRLF line ends and a byte-order mark.
+        Path old = dir.resolve("old.txt");
+        Files.writeString(
+                old,
+                "\uFEFF# loraport task store v1\r\nnovita:a%3A1?at=2026-11-24T10:00:00Z&ref=ref+one\r\n"
+                        + "stablediffusionapi:b?at=2026-11-24T10:00:00Z\r\n# end 2\r\n");
+        TaskStore oldStore = TaskStore.file(old);
+        assertThat(oldStore.load())
+                .containsExactly(A, B)
+                .allSatisfy(r -> assertThat(r.endedBy()).isNull());
+        oldStore.save(marked);
+        assertThat(TaskStore.file(old).load()).containsExactly(marked, B);
+    }
+
+    @Test
     void aCorruptLineIsReportedWithItsNumber() throws Exception {
         Path file = dir.resolve("jobs.txt");
         Files.writeString(file, FileTaskStore.HEADER + "\n" + A + "\nnot a ref\n" + FileTaskStore.TRAILER + "2\n");

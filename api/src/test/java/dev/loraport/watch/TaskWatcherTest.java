@@ -122,6 +122,9 @@ class TaskWatcherTest {
                     assertThat(e.lastSeen()).map(TrainingTask::status).contains(TrainingStatus.TRAINING);
                 });
         assertThat(watcher.stats().failed()).isEqualTo(1);
+        assertThat(store.load())
+                .singleElement()
+                .satisfies(r -> assertThat(r.endedBy()).isEqualTo("timed out at 2026-11-24T10:10:00Z"));
     }
 
     @Test
@@ -158,8 +161,63 @@ class TaskWatcherTest {
         assertThatThrownBy(() -> handle.result().join())
                 .cause()
                 .isInstanceOf(dev.loraport.AuthenticationException.class);
-        // The task runs on at the service (and bills): a restart must find it again.
-        assertThat(store.load()).containsExactly(handle.ref());
+        // The task runs on at the service (and bills): a restart must find it again, and see why its watch ended.
+        assertThat(store.load()).singleElement().satisfies(r -> {
+            assertThat(r.sameTask(handle.ref())).isTrue();
+            assertThat(r.createdAt()).isEqualTo(handle.ref().createdAt());
+            assertThat(r.endedBy()).isEqualTo("poll failed: AuthenticationException: fake status: HTTP 401: HTTP 401");
+        });
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aJobMarkedInAFileStoreIsResumedAndTheMarkIsGone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("jobs.txt");
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofMinutes(10), true);
+        provider.failNextStatus(
+                new dev.loraport.AuthenticationException("fake", "status", "HTTP 401", 401, null, null));
+        TaskWatcher first = TaskWatcher.builder()
+                .scheduler(clock)
+                .store(TaskStore.file(file))
+                .build();
+        WatchHandle failed = first.watch(provider, id);
+        clock.runDue();
+        assertThat(failed.result()).isCompletedExceptionally();
+        first.close();
+
+        List<TaskRef> stored = TaskStore.file(file).load();
+        assertThat(stored)
+                .singleElement()
+                .satisfies(r -> assertThat(r.endedBy())
+                        .isEqualTo("poll failed: AuthenticationException: fake status: HTTP 401: HTTP 401"));
+
+        TaskStore reopened = TaskStore.file(file);
+        TaskWatcher second =
+                TaskWatcher.builder().scheduler(clock).store(reopened).build();
+        WatchHandle resumed =
+                second.resume(reopened.load(), Map.of("fake", provider)::get).get(0);
+
+        assertThat(resumed.ref().endedBy()).isNull();
+        assertThat(TaskStore.file(file).load()).containsExactly(resumed.ref());
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(resumed.result().join().status()).isEqualTo(TrainingStatus.READY);
+        assertThat(TaskStore.file(file).load()).isEmpty();
+        second.close();
+    }
+
+    @Test
+    void aCredentialInAPollErrorIsNotWrittenToTheStore() {
+        String reason = WatchedTask.pollFailedReason(new IllegalStateException(
+                "GET /v3/task?key=sk-live-123 failed; Authorization: Bearer abc.def token=xyz"));
+
+        assertThat(reason)
+                .startsWith("poll failed: IllegalStateException: ")
+                .doesNotContain("sk-live-123")
+                .doesNotContain("abc.def")
+                .doesNotContain("xyz");
+        TaskRef marked = TaskRef.of("fake", TaskId.of("t"), clock.now()).withEndedBy(reason + "x".repeat(500));
+        assertThat(marked.endedBy()).hasSize(TaskRef.MAX_ENDED_BY);
     }
 
     @Test
@@ -178,6 +236,88 @@ class TaskWatcherTest {
         assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
         List<Instant> calls = provider.statusCallTimes(id);
         assertThat(Duration.between(calls.get(0), calls.get(1))).isLessThanOrEqualTo(Duration.ofMinutes(6));
+    }
+
+    /** Where on the scheduler's clock, from now, the handle completes. */
+    private java.util.concurrent.atomic.AtomicReference<@Nullable Duration> doneAfter(WatchHandle handle) {
+        Instant start = clock.now();
+        java.util.concurrent.atomic.AtomicReference<@Nullable Duration> at =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        handle.result().whenComplete((t, e) -> at.set(Duration.between(start, clock.now())));
+        return at;
+    }
+
+    private static void assertTimedOut(WatchHandle handle) {
+        assertThat(handle.result()).isCompletedExceptionally();
+        assertThatThrownBy(() -> handle.result().join()).cause().isInstanceOf(TaskTimeoutException.class);
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aRateLimitPauseDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.linearJob("job", Duration.ofHours(1), true);
+        provider.failNextStatus(
+                new RateLimitedException("fake", "status", "slow down", 429, null, Duration.ofMinutes(5), null));
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                WatchOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofSeconds(30));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(30));
+        // The pause holds: the deadline ends the watch without another call.
+        assertThat(provider.statusCalls).isEqualTo(1);
+        assertThat(clock.pending()).as("no timer left").isZero();
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aSlowStatusCallOfAnotherJobDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId slow = provider.linearJob("slow", Duration.ofHours(1), true);
+        TaskId quick = provider.linearJob("quick", Duration.ofHours(1), true);
+        // The first call for `slow` takes five minutes, as a hung connection would.
+        boolean[] hung = {false};
+        provider.beforeStatus(t -> {
+            if (t.equals(slow) && !hung[0]) {
+                hung[0] = true;
+                clock.advance(Duration.ofMinutes(5));
+            }
+        });
+
+        watcher.watch(provider, slow);
+        WatchHandle handle = watcher.watch(
+                provider,
+                quick,
+                WatchOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofMinutes(6));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Tag("issue-14")
+    void aLongPollDelayDoesNotHoldADeadlineBack() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        // The service says the end is ten hours away, so the next poll would wait the full ceiling.
+        TaskId id = provider.linearJob("far", Duration.ofHours(10), true);
+
+        WatchHandle handle = watcher.watch(
+                provider,
+                id,
+                WatchOptions.builder().timeout(Duration.ofSeconds(90)).build());
+        var done = doneAfter(handle);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertTimedOut(handle);
+        assertThat(done.get()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(store.load()).hasSize(1);
     }
 
     @Test
