@@ -3,16 +3,12 @@ package dev.loraport.watch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +28,11 @@ final class FileTaskStore implements TaskStore {
     static final String TRAILER = "# end ";
 
     private final Path file;
-    private final Path temp;
     private final FileJournal journal;
     private @Nullable Map<String, TaskRef> refs;
 
     FileTaskStore(Path file) {
         this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
-        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.journal = new FileJournal(this.file);
     }
 
@@ -169,41 +163,12 @@ final class FileTaskStore implements TaskStore {
             sb.append(ref).append('\n');
         }
         sb.append(TRAILER).append(current.size()).append('\n');
-        ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            Path dir = file.getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            try (FileChannel ch = FileChannel.open(
-                    temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                log.warn("loraport: {} does not support atomic moves; replacing the task store non-atomically", dir);
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            if (dir != null) {
-                syncDirectory(dir);
-            }
+            AtomicFiles.write(file, sb.toString());
         } catch (IOException e) {
             // The in-memory view is ahead of the file now; reread it on next use.
             refs = null;
             throw new UncheckedIOException("task store " + file + " cannot be written", e);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        // Makes the rename durable on POSIX file systems; not possible on every platform, hence best effort.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            log.debug("loraport: cannot sync directory {}: {}", dir, e.toString());
         }
     }
 
