@@ -9,9 +9,7 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -51,14 +49,13 @@ public final class PostgresRateLimit implements SharedRateLimit {
 
     private final DataSource dataSource;
     private final String schema;
-    private final boolean createSchema;
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
-    private volatile boolean ready;
+    private final SchemaSetup schemaSetup;
 
     private PostgresRateLimit(Builder b) {
         this.dataSource = b.dataSource;
         this.schema = b.schema;
-        this.createSchema = b.createSchema;
+        this.schemaSetup = new SchemaSetup(b.dataSource, b.schema, ddl(b.schema), b.createSchema);
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(schema + "." + TABLE)
@@ -152,27 +149,10 @@ public final class PostgresRateLimit implements SharedRateLimit {
     }
 
     private void ensureSchema() {
-        if (ready || !createSchema) {
-            return;
-        }
-        synchronized (this) {
-            if (ready) {
-                return;
-            }
-            try (Connection c = dataSource.getConnection();
-                    Statement st = c.createStatement()) {
-                // Two workers starting at once would race on CREATE ... IF NOT EXISTS; a transaction-scoped lock
-                // on a fixed key orders them.
-                c.setAutoCommit(false);
-                st.execute("SELECT pg_advisory_xact_lock(" + PostgresTaskStore.lockKey("schema", schema) + ")");
-                for (String sql : ddl(schema)) {
-                    st.execute(sql);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                throw failed("create its table in schema " + schema, e);
-            }
-            ready = true;
+        try {
+            schemaSetup.ensure();
+        } catch (SQLException e) {
+            throw failed("create its table in schema " + schema, e);
         }
     }
 

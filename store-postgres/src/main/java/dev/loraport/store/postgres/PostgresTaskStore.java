@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,8 +56,7 @@ public final class PostgresTaskStore implements TaskStore {
     private final String schema;
     private final String refs;
     private final String intents;
-    private final boolean createSchema;
-    private volatile boolean ready;
+    private final SchemaSetup schemaSetup;
     // Advisory locks are per session: a thread that re-enters keeps the connection it first locked on.
     private final ThreadLocal<Map<Long, Held>> held = ThreadLocal.withInitial(HashMap::new);
 
@@ -76,7 +74,7 @@ public final class PostgresTaskStore implements TaskStore {
         this.schema = b.schema;
         this.refs = b.schema + ".loraport_task_ref";
         this.intents = b.schema + ".loraport_create_intent";
-        this.createSchema = b.createSchema;
+        this.schemaSetup = new SchemaSetup(b.dataSource, b.schema, ddl(b.schema), b.createSchema);
     }
 
     /**
@@ -340,28 +338,10 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     private void ensureSchema() {
-        if (ready || !createSchema) {
-            return;
-        }
-        synchronized (this) {
-            if (ready) {
-                return;
-            }
-            try (Connection c = dataSource.getConnection();
-                    Statement st = c.createStatement()) {
-                c.setAutoCommit(true);
-                // Two workers starting at once would race on CREATE ... IF NOT EXISTS; a transaction-scoped lock
-                // on a fixed key orders them.
-                c.setAutoCommit(false);
-                st.execute("SELECT pg_advisory_xact_lock(" + lockKey("schema", schema) + ")");
-                for (String sql : ddl(schema)) {
-                    st.execute(sql);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                throw failed("create its tables in schema " + schema, e);
-            }
-            ready = true;
+        try {
+            schemaSetup.ensure();
+        } catch (SQLException e) {
+            throw failed("create its tables in schema " + schema, e);
         }
     }
 
