@@ -1,8 +1,11 @@
 package dev.loraport.watch;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +19,9 @@ import java.util.function.Supplier;
  * <p>The same store keeps the create journal ({@link CreateIntent}): the decorators record each create before
  * it is sent and mark it accepted with its task id, so a crash or a lost answer never leaves a paid job that no
  * record knows, and a client reference makes one job however many workers send it. A store shared by several
- * processes also gives them a lock per provider account ({@link #locked}).
+ * processes also gives them a lock per provider account ({@link #locked}), and a store that
+ * {@linkplain #supportsLeases supports leases} lets several watchers share the jobs, each polled by one of them at
+ * a time ({@link TaskWatcher.Builder#leases}).
  *
  * <p>Implementations are thread-safe. Refs are keyed by provider id and task id: saving a ref for a job
  * already stored replaces it. Intents are keyed by {@link CreateIntent#key()}.
@@ -116,6 +121,98 @@ public interface TaskStore {
      * @throws java.io.UncheckedIOException when the lock cannot be taken
      */
     <T> T locked(String providerId, String account, Supplier<T> action);
+
+    /**
+     * Whether this store shares watched jobs among several {@link TaskWatcher}s through leases
+     * ({@link #claim}, {@link #hold}, {@link #renew}, {@link #release}, {@link #finish}). The in-memory store
+     * does, within one JVM; a shared database store does across the fleet; the file store does not.
+     *
+     * @return whether the lease methods work; when false they throw {@link UnsupportedOperationException}
+     */
+    default boolean supportsLeases() {
+        return false;
+    }
+
+    /**
+     * Takes the lease of up to {@code max} stored jobs that no worker holds: never leased, released, or whose
+     * lease ran out (a dead worker's). Refs marked by {@link TaskRef#endedBy()} are not claimed: their watch
+     * ended for a reason a person should see, and {@link TaskWatcher#resume} clears the mark. Several callers
+     * at once never claim the same job; the lease's clock is the store's (one clock for the fleet).
+     *
+     * @param owner the claiming worker's id
+     * @param providerIds only jobs of these providers
+     * @param lease how long the lease lasts unless {@linkplain #renew renewed}
+     * @param max the most jobs to claim, at least 1
+     * @return the claimed refs, oldest first
+     * @throws UnsupportedOperationException when {@link #supportsLeases()} is false
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default List<TaskRef> claim(String owner, Collection<String> providerIds, Duration lease, int max) {
+        throw leasesUnsupported();
+    }
+
+    /**
+     * Saves a ref and takes its lease, as a leased watcher does for a job it starts watching, unless another
+     * worker holds a lease on that job that has not run out.
+     *
+     * @param owner the worker's id
+     * @param ref the job
+     * @param lease how long the lease lasts unless renewed
+     * @return whether the caller now holds the lease; when false the store is unchanged
+     * @throws UnsupportedOperationException when {@link #supportsLeases()} is false
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default boolean hold(String owner, TaskRef ref, Duration lease) {
+        throw leasesUnsupported();
+    }
+
+    /**
+     * Extends the caller's leases. A job whose lease ran out is taken again if no one else took it; a job that
+     * another worker now holds, or that is no longer stored (it ended), is not.
+     *
+     * @param owner the worker's id
+     * @param refs the jobs the worker watches
+     * @param lease the new length of each lease, from now
+     * @return those of {@code refs} the caller still holds
+     * @throws UnsupportedOperationException when {@link #supportsLeases()} is false
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default Set<TaskRef> renew(String owner, Collection<TaskRef> refs, Duration lease) {
+        throw leasesUnsupported();
+    }
+
+    /**
+     * Gives up the caller's leases, keeping the refs, so that other workers claim the jobs at once rather than
+     * when the leases run out; leases held by others are untouched.
+     *
+     * @param owner the worker's id
+     * @param refs the jobs
+     * @throws UnsupportedOperationException when {@link #supportsLeases()} is false
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default void release(String owner, Collection<TaskRef> refs) {
+        throw leasesUnsupported();
+    }
+
+    /**
+     * Forgets a job that reached its end, if the caller holds it (its lease, even one that ran out, that no one
+     * took since). Exactly one worker of the fleet gets true for a job: the one that reports its end.
+     *
+     * @param owner the worker's id
+     * @param ref the job
+     * @return whether this call removed it
+     * @throws UnsupportedOperationException when {@link #supportsLeases()} is false
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default boolean finish(String owner, TaskRef ref) {
+        throw leasesUnsupported();
+    }
+
+    private UnsupportedOperationException leasesUnsupported() {
+        return new UnsupportedOperationException(
+                this + " does not support leases; share jobs among watchers with a store that does, such as"
+                        + " PostgresTaskStore (loraport-store-postgres) or TaskStore.inMemory() within one JVM");
+    }
 
     /**
      * A store kept in one local text file, one ref per line (as {@link TaskRef#toString()} writes it) between a

@@ -94,6 +94,21 @@ public final class TaskWatcher implements AutoCloseable {
 
     private boolean closed;
 
+    /** This worker's id in a fleet sharing the store's jobs by lease; null when the watcher does not lease. */
+    final @Nullable String owner;
+
+    final Duration lease;
+    private final int maxLeases;
+
+    /** The jobs this watcher leases, by store key; each is renewed every third of a lease. */
+    private final Map<String, WatchedTask> held = new ConcurrentHashMap<>();
+
+    // Guarded by lock.
+    private @Nullable Map<String, TrainingProvider> claimFrom;
+    private WatchOptions claimOptions = WatchOptions.defaults();
+    private Scheduler.@Nullable Cancellable leaseTimer;
+    private final Object leaseRoundLock = new Object();
+
     final AtomicInteger watched = new AtomicInteger();
     final LongAdder statusCalls = new LongAdder();
     final LongAdder listCalls = new LongAdder();
@@ -119,6 +134,20 @@ public final class TaskWatcher implements AutoCloseable {
         this.store = b.store;
         this.listPageSize = b.listPageSize;
         this.maxListPages = b.maxListPages;
+        this.owner = b.owner;
+        this.lease = b.lease;
+        this.maxLeases = b.maxLeases;
+        if (owner != null) {
+            if (store == null) {
+                throw new IllegalStateException("leases: a leased watcher needs a store; set store(...)");
+            }
+            if (!store.supportsLeases()) {
+                throw new IllegalStateException("leases: " + store + " does not support leases; use a store that"
+                        + " does, such as PostgresTaskStore (loraport-store-postgres), or TaskStore.inMemory()"
+                        + " within one JVM");
+            }
+            scheduleLeaseRound();
+        }
     }
 
     /**
@@ -180,7 +209,7 @@ public final class TaskWatcher implements AutoCloseable {
         Objects.requireNonNull(id, "id == null");
         Objects.requireNonNull(options, "options == null");
         TaskRef ref = new TaskRef(provider.info().id(), id, options.clientReference, scheduler.now());
-        return start(provider, ref, options);
+        return start(provider, ref, options, false);
     }
 
     /**
@@ -234,9 +263,105 @@ public final class TaskWatcher implements AutoCloseable {
         List<WatchHandle> out = new ArrayList<>(refs.size());
         for (TaskRef ref : refs) {
             // Watched again: the mark of an earlier watch's timeout or poll error goes with the next store write.
-            out.add(start(providers.get(ref.providerId()), ref.withEndedBy(null), options));
+            out.add(start(providers.get(ref.providerId()), ref.withEndedBy(null), options, false));
         }
         return out;
+    }
+
+    /**
+     * Makes this leased watcher take its share of the store's jobs: every third of a lease it claims, up to
+     * {@linkplain Builder#maxLeases its limit}, the stored jobs of these providers that no worker holds (never
+     * leased, released by a watcher that closed, or left by one that died when its lease ran out), and watches
+     * them with these options. Several watchers over one store so share the jobs, each polled by one of them at a
+     * time, each job's end reported by exactly one.
+     *
+     * @param providers the providers whose jobs to claim, by their {@code info().id()}
+     * @param options listener and timeout for every claimed job; the client reference comes from each ref
+     * @throws IllegalStateException when the watcher does not lease ({@link Builder#leases}), is closed, or
+     *     already claims
+     */
+    public void claimStored(Collection<? extends TrainingProvider> providers, WatchOptions options) {
+        Objects.requireNonNull(providers, "providers == null");
+        Objects.requireNonNull(options, "options == null");
+        if (owner == null) {
+            throw new IllegalStateException("claimStored: this watcher does not lease; set leases(workerId, lease)");
+        }
+        Map<String, TrainingProvider> byId = new HashMap<>();
+        for (TrainingProvider p : providers) {
+            byId.put(p.info().id(), p);
+        }
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("TaskWatcher is closed");
+            }
+            if (claimFrom != null) {
+                throw new IllegalStateException("claimStored: this watcher already claims " + claimFrom.keySet());
+            }
+            claimFrom = Map.copyOf(byId);
+            claimOptions = options;
+        }
+        // Claim now rather than a third of a lease from now; the periodic rounds go on as they were.
+        scheduler.schedule(Duration.ZERO, () -> leaseRound(false));
+    }
+
+    private void scheduleLeaseRound() {
+        synchronized (lock) {
+            if (!closed) {
+                leaseTimer = scheduler.schedule(lease.dividedBy(3), () -> leaseRound(true));
+            }
+        }
+    }
+
+    /** Renews the leases held, lets go of jobs another worker took, and claims unheld ones. */
+    private void leaseRound(boolean periodic) {
+        TaskStore s = Objects.requireNonNull(store);
+        String me = Objects.requireNonNull(owner);
+        // One round at a time, so that two never count the same room.
+        synchronized (leaseRoundLock) {
+            try {
+                leaseRoundLocked(s, me);
+            } catch (RuntimeException e) {
+                // The store may be back next round; until then the leases held may run out and pass to others.
+                log.warn("loraport: lease round of worker {} failed; retrying in {}", me, lease.dividedBy(3), e);
+            }
+        }
+        if (periodic) {
+            scheduleLeaseRound();
+        }
+    }
+
+    private void leaseRoundLocked(TaskStore s, String me) {
+        List<WatchedTask> mine = new ArrayList<>(held.values());
+        if (!mine.isEmpty()) {
+            List<TaskRef> refs = new ArrayList<>(mine.size());
+            mine.forEach(w -> refs.add(w.ref));
+            Set<TaskRef> kept = s.renew(me, refs, lease);
+            for (WatchedTask w : mine) {
+                if (!kept.contains(w.ref)) {
+                    w.leaseLost();
+                }
+            }
+        }
+        Map<String, TrainingProvider> from;
+        WatchOptions options;
+        synchronized (lock) {
+            from = closed ? null : claimFrom;
+            options = claimOptions;
+        }
+        int room = maxLeases - held.size();
+        if (from != null && room > 0) {
+            for (TaskRef ref : s.claim(me, from.keySet(), lease, room)) {
+                // Ours already: our lease ran out unnoticed and no one took it.
+                if (!held.containsKey(InMemoryTaskStore.key(ref))) {
+                    start(from.get(ref.providerId()), ref, options, true);
+                }
+            }
+        }
+    }
+
+    /** Forgets a leased job this watcher no longer watches. */
+    void unheld(WatchedTask w) {
+        held.remove(InMemoryTaskStore.key(w.ref), w);
     }
 
     /**
@@ -299,7 +424,8 @@ public final class TaskWatcher implements AutoCloseable {
 
     /**
      * Stops every watch and, when the watcher made its own threads, stops them. Pending futures complete with a
-     * {@link CancellationException}; refs stay in the store, so the jobs can be resumed later. Idempotent.
+     * {@link CancellationException}; refs stay in the store, so the jobs can be resumed later. A leased watcher
+     * releases its leases, so the fleet's other watchers take its jobs over at once. Idempotent.
      */
     @Override
     public void close() {
@@ -311,9 +437,26 @@ public final class TaskWatcher implements AutoCloseable {
             closed = true;
             toClose = new ArrayList<>(groups.values());
             groups.clear();
+            if (leaseTimer != null) {
+                leaseTimer.cancel();
+            }
         }
+        List<TaskRef> leased = new ArrayList<>();
+        held.values().forEach(w -> leased.add(w.ref));
         for (ProviderPoller g : toClose) {
             g.close();
+        }
+        if (owner != null && store != null && !leased.isEmpty()) {
+            try {
+                // The jobs pass to the fleet's other watchers now rather than when the leases run out.
+                store.release(owner, leased);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "loraport: cannot release {} leases of worker {}; they pass on when they run out",
+                        leased.size(),
+                        owner,
+                        e);
+            }
         }
         if (ownScheduler != null) {
             ownScheduler.shutdown();
@@ -325,7 +468,7 @@ public final class TaskWatcher implements AutoCloseable {
         return "TaskWatcher" + stats();
     }
 
-    private WatchHandle start(TrainingProvider provider, TaskRef ref, WatchOptions options) {
+    private WatchHandle start(TrainingProvider provider, TaskRef ref, WatchOptions options, boolean claimed) {
         if (!provider.info().id().equals(ref.providerId())) {
             throw new IllegalArgumentException("ref: provider id '" + ref.providerId()
                     + "' does not match the provider's id '" + provider.info().id() + "'");
@@ -337,7 +480,11 @@ public final class TaskWatcher implements AutoCloseable {
                 throw new IllegalStateException("TaskWatcher is closed");
             }
         }
-        if (store != null) {
+        if (owner != null && !claimed) {
+            if (!Objects.requireNonNull(store).hold(owner, ref, lease)) {
+                return new HeldElsewhere(ref);
+            }
+        } else if (store != null && !claimed) {
             store.save(ref);
         }
         WatchedTask w;
@@ -348,11 +495,17 @@ public final class TaskWatcher implements AutoCloseable {
             ProviderPoller g = groups.computeIfAbsent(provider, p -> new ProviderPoller(this, p));
             w = new WatchedTask(g, ref, options.listener, now, deadline);
             g.add(w, now);
+            if (owner != null) {
+                held.put(InMemoryTaskStore.key(ref), w);
+            }
         }
         // Its own timer, not the group's: a paused or busy group must not hold the deadline back.
         w.armDeadline(now);
         // Someone else completing or cancelling the future stops the polling at once.
-        w.future.whenComplete((t, e) -> w.endedElsewhere());
+        w.future.whenComplete((t, e) -> {
+            unheld(w);
+            w.endedElsewhere();
+        });
         return w;
     }
 
@@ -427,6 +580,9 @@ public final class TaskWatcher implements AutoCloseable {
         private @Nullable TaskStore store;
         private int listPageSize = PageRequest.MAX_LIMIT;
         private int maxListPages = 100;
+        private @Nullable String owner;
+        private Duration lease = Duration.ofSeconds(60);
+        private int maxLeases = 1000;
 
         private Builder() {}
 
@@ -609,10 +765,55 @@ public final class TaskWatcher implements AutoCloseable {
         }
 
         /**
+         * Makes this watcher one worker of a fleet sharing the {@linkplain #store store}'s jobs: each job it
+         * watches is leased to it in the store, renewed every third of {@code lease}, and polled by no other
+         * watcher while the lease lasts. A job whose lease another worker took over (this one stalled longer
+         * than a lease) ends here with a {@link CancellationException} and is reported by that worker; a job's
+         * terminal status is reported only by the worker that removes it from the store, so the fleet's
+         * listeners see each job's end exactly once. {@link TaskWatcher#claimStored} makes it take its share of
+         * stored jobs too. A watch of a job another live worker holds returns a handle already cancelled. Needs a
+         * store that {@linkplain TaskStore#supportsLeases supports leases}. Default: no leases.
+         *
+         * @param workerId this worker's id, unique in the fleet (such as host name and process id)
+         * @param lease how long a worker that stopped renewing keeps its jobs: 3 s to 1 h
+         * @return this builder
+         */
+        public Builder leases(String workerId, Duration lease) {
+            Objects.requireNonNull(workerId, "workerId == null");
+            Objects.requireNonNull(lease, "lease == null");
+            if (workerId.isBlank() || workerId.length() > 200) {
+                throw new IllegalArgumentException("workerId: must be 1 to 200 characters, not blank");
+            }
+            if (lease.compareTo(Duration.ofSeconds(3)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("lease: " + lease + " is out of range; allowed PT3S..PT1H");
+            }
+            this.owner = workerId;
+            this.lease = lease;
+            return this;
+        }
+
+        /**
+         * Sets how many jobs a leased watcher holds at most; {@link TaskWatcher#claimStored} claims no more, so
+         * that a fleet's jobs spread over its workers. Jobs it {@linkplain TaskWatcher#watch watches} itself
+         * count, and are never refused. Default 1000.
+         *
+         * @param max 1 to 100000
+         * @return this builder
+         */
+        public Builder maxLeases(int max) {
+            if (max < 1 || max > 100_000) {
+                throw new IllegalArgumentException("maxLeases: " + max + " is out of range; allowed 1..100000");
+            }
+            this.maxLeases = max;
+            return this;
+        }
+
+        /**
          * Builds the watcher.
          *
          * @return the watcher; close it when done
          * @throws IllegalArgumentException when the poll policy's ceiling is below its floor
+         * @throws IllegalStateException when leases are set without a store that supports them
          */
         public TaskWatcher build() {
             return new TaskWatcher(this);

@@ -6,8 +6,10 @@ import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -149,6 +151,10 @@ final class WatchedTask implements WatchHandle {
         }
         if (status.isTerminal()) {
             poller.learn(memory, lastRunningAt, now);
+            if (watcher.owner != null) {
+                endLeased(task);
+                return;
+            }
             deliver(() -> listener.onTerminal(task), "onTerminal");
             watcher.completed.increment();
             end();
@@ -253,6 +259,53 @@ final class WatchedTask implements WatchHandle {
                 TaskWatcher.log().warn("loraport: cannot mark {} in {}", ref, store, e);
             }
         }
+    }
+
+    /**
+     * Ends a leased watch at a terminal status: only the worker whose {@link TaskStore#finish} removes the job
+     * reports its end, so that a fleet's listeners see it once even when a lease passed on mid-poll.
+     */
+    private void endLeased(TrainingTask task) {
+        if (!poller.detach(this)) {
+            return;
+        }
+        TaskWatcher watcher = poller.watcher;
+        boolean mine;
+        try {
+            mine = Objects.requireNonNull(watcher.store).finish(Objects.requireNonNull(watcher.owner), ref);
+        } catch (RuntimeException e) {
+            // Still stored under our lease: when it runs out another worker claims the job, sees its end and
+            // reports it. Reporting it here as well could report it twice.
+            TaskWatcher.log()
+                    .warn(
+                            "loraport: cannot remove {} from {}; another worker will report its end",
+                            ref,
+                            watcher.store,
+                            e);
+            future.completeExceptionally(e);
+            return;
+        }
+        if (!mine) {
+            leaseLostNow();
+            return;
+        }
+        deliver(() -> listener.onTerminal(task), "onTerminal");
+        watcher.completed.increment();
+        future.complete(task);
+    }
+
+    /** Another worker holds this job now: stop polling it, and leave its ref to that worker. */
+    void leaseLost() {
+        if (poller.detach(this)) {
+            leaseLostNow();
+        }
+    }
+
+    private void leaseLostNow() {
+        TaskWatcher.log().debug("loraport: {} passed to another worker of the fleet", ref);
+        CancellationException e = new CancellationException(ref.providerId() + " task " + ref.taskId()
+                + ": its lease passed to another worker of the fleet," + " which reports its end");
+        future.completeExceptionally(e);
     }
 
     /** Stops polling and forgets the task in the store (it is terminal), before the future completes. */

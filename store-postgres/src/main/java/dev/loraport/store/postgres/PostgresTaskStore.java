@@ -12,16 +12,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -30,7 +34,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link TaskStore} in PostgreSQL, for several workers (JVMs, machines) on one provider account: the create
  * journal, with a primary key on (provider, account, client reference) so that only the worker whose insert wins
- * sends a create; the refs of watched jobs; and an advisory lock per provider account
+ * sends a create; the refs of watched jobs, with the lease of the worker that polls each
+ * ({@link dev.loraport.watch.TaskWatcher.Builder#leases}); and an advisory lock per provider account
  * ({@code pg_advisory_lock}), held on its own connection for as long as {@link #locked} runs.
  *
  * <pre>{@code
@@ -115,8 +120,13 @@ public final class PostgresTaskStore implements TaskStore {
                         + " provider_id text NOT NULL,"
                         + " task_id text NOT NULL,"
                         + " ref text NOT NULL,"
+                        + " marked boolean NOT NULL DEFAULT false,"
+                        + " lease_owner text,"
+                        + " lease_until timestamptz,"
                         + " seq bigserial,"
-                        + " PRIMARY KEY (provider_id, task_id))");
+                        + " PRIMARY KEY (provider_id, task_id))",
+                "CREATE INDEX IF NOT EXISTS loraport_task_ref_claim ON " + schema
+                        + ".loraport_task_ref (seq) WHERE NOT marked");
     }
 
     static String checkIdentifier(String schema) {
@@ -134,12 +144,17 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public void save(TaskRef ref) {
         Objects.requireNonNull(ref, "ref == null");
+        // A marked watch ended for a reason a person should see: its lease goes, and no worker claims it.
         update(
-                "INSERT INTO " + refs + " (provider_id, task_id, ref) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (provider_id, task_id) DO UPDATE SET ref = EXCLUDED.ref",
+                "INSERT INTO " + refs + " (provider_id, task_id, ref, marked) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (provider_id, task_id) DO UPDATE SET ref = EXCLUDED.ref,"
+                        + " marked = EXCLUDED.marked,"
+                        + " lease_owner = CASE WHEN EXCLUDED.marked THEN NULL ELSE " + refs + ".lease_owner END,"
+                        + " lease_until = CASE WHEN EXCLUDED.marked THEN NULL ELSE " + refs + ".lease_until END",
                 ref.providerId(),
                 ref.taskId().value(),
-                ref.toString());
+                ref.toString(),
+                ref.endedBy() != null);
     }
 
     @Override
@@ -153,6 +168,138 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<TaskRef> load() {
         return query("SELECT ref FROM " + refs + " ORDER BY seq", rs -> TaskRef.parse(rs.getString(1)));
+    }
+
+    // ---- leases ----
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: {@code SELECT ... FOR UPDATE SKIP LOCKED}, so workers claiming at once take different jobs without
+     * waiting on each other; the lease runs on the database's clock, so the workers' clocks need not agree.
+     */
+    @Override
+    public boolean supportsLeases() {
+        return true;
+    }
+
+    @Override
+    public List<TaskRef> claim(String owner, Collection<String> providerIds, Duration lease, int max) {
+        checkLease(owner, lease);
+        if (max < 1) {
+            throw new IllegalArgumentException("max: " + max + " must be at least 1");
+        }
+        if (providerIds.isEmpty()) {
+            return List.of();
+        }
+        return query(
+                "WITH claimed AS (UPDATE " + refs
+                        + " SET lease_owner = ?, lease_until = clock_timestamp() + ? * interval '1 millisecond'"
+                        + " WHERE (provider_id, task_id) IN (SELECT provider_id, task_id FROM " + refs
+                        + " WHERE NOT marked AND provider_id = ANY (?)"
+                        + " AND (lease_owner IS NULL OR lease_until <= clock_timestamp())"
+                        + " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+                        + " RETURNING ref, seq) SELECT ref FROM claimed ORDER BY seq",
+                rs -> TaskRef.parse(rs.getString(1)),
+                owner,
+                lease.toMillis(),
+                List.copyOf(providerIds),
+                max);
+    }
+
+    @Override
+    public boolean hold(String owner, TaskRef ref, Duration lease) {
+        checkLease(owner, lease);
+        return update(
+                        "INSERT INTO " + refs + " AS r (provider_id, task_id, ref, marked, lease_owner, lease_until)"
+                                + " VALUES (?, ?, ?, false, ?, clock_timestamp() + ? * interval '1 millisecond')"
+                                + " ON CONFLICT (provider_id, task_id) DO UPDATE SET ref = EXCLUDED.ref,"
+                                + " marked = false, lease_owner = EXCLUDED.lease_owner,"
+                                + " lease_until = EXCLUDED.lease_until"
+                                + " WHERE r.lease_owner IS NULL OR r.lease_owner = EXCLUDED.lease_owner"
+                                + " OR r.lease_until <= clock_timestamp()",
+                        ref.providerId(),
+                        ref.taskId().value(),
+                        ref.withEndedBy(null).toString(),
+                        owner,
+                        lease.toMillis())
+                == 1;
+    }
+
+    @Override
+    public Set<TaskRef> renew(String owner, Collection<TaskRef> held, Duration lease) {
+        checkLease(owner, lease);
+        if (held.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, TaskRef> byKey = new HashMap<>();
+        List<String> providers = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
+        for (TaskRef r : held) {
+            byKey.put(r.providerId() + "\n" + r.taskId().value(), r);
+            providers.add(r.providerId());
+            tasks.add(r.taskId().value());
+        }
+        List<String> kept = query(
+                "UPDATE " + refs
+                        + " SET lease_owner = ?, lease_until = clock_timestamp() + ? * interval '1 millisecond'"
+                        + " WHERE (provider_id, task_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))"
+                        + " AND NOT marked"
+                        + " AND (lease_owner = ? OR lease_owner IS NULL OR lease_until <= clock_timestamp())"
+                        + " RETURNING provider_id, task_id",
+                rs -> rs.getString(1) + "\n" + rs.getString(2),
+                owner,
+                lease.toMillis(),
+                providers,
+                tasks,
+                owner);
+        Set<TaskRef> out = new HashSet<>();
+        for (String k : kept) {
+            TaskRef r = byKey.get(k);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public void release(String owner, Collection<TaskRef> held) {
+        Objects.requireNonNull(owner, "owner == null");
+        if (held.isEmpty()) {
+            return;
+        }
+        List<String> providers = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
+        for (TaskRef r : held) {
+            providers.add(r.providerId());
+            tasks.add(r.taskId().value());
+        }
+        update(
+                "UPDATE " + refs + " SET lease_owner = NULL, lease_until = NULL"
+                        + " WHERE (provider_id, task_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))"
+                        + " AND lease_owner = ?",
+                providers,
+                tasks,
+                owner);
+    }
+
+    @Override
+    public boolean finish(String owner, TaskRef ref) {
+        Objects.requireNonNull(owner, "owner == null");
+        return update(
+                        "DELETE FROM " + refs + " WHERE provider_id = ? AND task_id = ? AND lease_owner = ?",
+                        ref.providerId(),
+                        ref.taskId().value(),
+                        owner)
+                == 1;
+    }
+
+    private static void checkLease(String owner, Duration lease) {
+        Objects.requireNonNull(owner, "owner == null");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease: " + lease + " must be positive");
+        }
     }
 
     // ---- journal ----
@@ -384,6 +531,14 @@ public final class PostgresTaskStore implements TaskStore {
             Object a = args[i];
             if (a instanceof Instant t) {
                 ps.setObject(i + 1, t.atOffset(ZoneOffset.UTC));
+            } else if (a instanceof Boolean flag) {
+                ps.setBoolean(i + 1, flag);
+            } else if (a instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof List<?> list) {
+                ps.setArray(i + 1, ps.getConnection().createArrayOf("text", list.toArray()));
             } else if (a == null) {
                 ps.setNull(i + 1, java.sql.Types.VARCHAR);
             } else {
