@@ -77,6 +77,8 @@ class CliTest {
         env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
         // As `loraport simulate` prints it: the simulators here run at x1000, so the CLI polls on their time.
         env.put("LORAPORT_SIMULATOR_SPEED", "1000");
+        // Never the real home folder: a command that picks the default store keeps it here.
+        env.put("LORAPORT_HOME", dir.resolve("home").toString());
         return env;
     }
 
