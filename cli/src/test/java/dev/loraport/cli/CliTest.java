@@ -277,8 +277,9 @@ class CliTest {
 
     @Test
     void demoTrainsOnBothSimulatorsAndPrintsTheComparison() throws IOException {
+        Path home = dir.resolve("home");
         assertThat(run(
-                        Map.of(),
+                        Map.of("LORAPORT_HOME", home.toString()),
                         "demo",
                         "--speed",
                         "3000",
@@ -295,6 +296,8 @@ class CliTest {
             assertThat(Files.exists(Path.of(row.get("image").asText()))).isTrue();
             assertThat(row.get("apiCalls").asInt()).isPositive();
         }
+        // The simulators' jobs end with the demo: none may be left in the user's store as if it still ran.
+        assertThat(home).doesNotExist();
     }
 
     @Test
