@@ -170,6 +170,10 @@ final class LocalStore {
 
         @Override
         public List<TaskRef> load() {
+            // Reading must not create the folder and its lock file (list --local on a machine that never trained).
+            if (!Files.exists(file)) {
+                return List.of();
+            }
             return fresh(TaskStore::load);
         }
 

@@ -327,6 +327,15 @@ class CliStoreTest {
     }
 
     @Test
+    void listLocalOnAMachineThatNeverTrainedCreatesNothing() throws IOException {
+        assertThat(run(env("novita"), "list", "--local")).as(err).isZero();
+
+        assertThat(out).contains("0 local job(s) in " + home.resolve("jobs.txt") + " (LORAPORT_HOME)");
+        assertThat(home).doesNotExist();
+        assertThat(novita.requestCount(Endpoint.ANY)).isZero();
+    }
+
+    @Test
     void withoutTaskAndWithoutAServiceStatusSaysWhatItNeeds() {
         assertThat(run(Map.of("LORAPORT_HOME", home.toString()), "status")).isEqualTo(ExitCodes.USAGE);
         assertThat(err).contains("status: TASK is required when no service is configured");
