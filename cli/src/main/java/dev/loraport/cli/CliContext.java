@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  * flags, the same keys as the library) and the providers it opened, closed at the end.
  */
 final class CliContext implements AutoCloseable {
+    // The embedded simulators' jobs end with the command: they are journaled here, never in a file.
     private final TaskStore journal = TaskStore.inMemory();
+    private @Nullable TaskStore store;
+    private LocalStore.@Nullable Choice storeChoice;
 
     final PrintWriter out;
     final PrintWriter err;
@@ -42,6 +45,10 @@ final class CliContext implements AutoCloseable {
 
     @Nullable
     String providerFlag;
+
+    /** {@code --store}: a file, a folder, or {@value LocalStore#NONE}; null when not given. */
+    @Nullable
+    String storeFlag;
 
     boolean verbose;
     double simulatorSpeed = 120;
@@ -121,21 +128,68 @@ final class CliContext implements AutoCloseable {
             err.println("loraport: no service configured; using the embedded " + simId + " simulator at "
                     + sim.baseUrl() + " (time x" + (int) simulatorSpeed + ")");
             err.flush();
-            return open(sim.config());
+            return openEmbedded(sim.config());
         }
         return open(config);
     }
 
+    /** A configured service behind the full stack, journaling its creates in {@link #store()}. */
     TrainingProvider open(ProviderConfig config) {
-        ProviderStack.Builder b = ProviderStack.builder().config(config).meterRegistry(meters);
-        if (config.globalOption("store.path").isEmpty()) {
-            // Every stack of this command shares one journal, so its creates of one account are serialised and a
-            // lost one is found again; loraport.store.path makes it durable and shared with other processes.
-            b.store(journal);
-        }
-        TrainingProvider p = b.build();
+        return open(config, store());
+    }
+
+    /** A simulator this command started behind the full stack, journaling in memory: its jobs end with it. */
+    TrainingProvider openEmbedded(ProviderConfig config) {
+        return open(config, journal);
+    }
+
+    private TrainingProvider open(ProviderConfig config, TaskStore journal) {
+        // Every stack of this command shares one store, so its creates of one account are serialised and a lost one
+        // is found again; a file store also lets a later command (or another shell) find them.
+        TrainingProvider p = ProviderStack.builder()
+                .config(config)
+                .meterRegistry(meters)
+                .store(journal)
+                .build();
         resources.add(p);
         return p;
+    }
+
+    /**
+     * Which file keeps the jobs of configured services: {@code --store}, {@code loraport.store.path}, then the
+     * per-user default, which a simulator in another process ({@code loraport.simulator.speed} set) does not get.
+     */
+    LocalStore.Choice storeChoice() {
+        LocalStore.Choice c = storeChoice;
+        if (c == null) {
+            ProviderConfig config = config();
+            boolean simulator = config.globalOption("simulator.speed").isPresent()
+                    || config.globalOption("simulator.started").isPresent();
+            c = LocalStore.choose(storeFlag, config.globalOption("store.path").orElse(null), simulator, environment);
+            storeChoice = c;
+        }
+        return c;
+    }
+
+    /** The store of configured services' jobs: the file {@link #storeChoice()} names, else memory. */
+    TaskStore store() {
+        TaskStore s = store;
+        if (s == null) {
+            Path file = storeChoice().file();
+            s = file == null ? journal : LocalStore.open(file);
+            store = s;
+        }
+        return s;
+    }
+
+    /** The store of {@link #provider()}'s jobs: memory when it is an embedded simulator. */
+    TaskStore providerStore() {
+        return simulated ? journal : store();
+    }
+
+    /** The in-memory store the embedded simulators' stacks and watchers share. */
+    TaskStore embeddedStore() {
+        return journal;
     }
 
     /** Follows tasks of {@link #provider()} through a {@code TaskWatcher} on that provider's time. */

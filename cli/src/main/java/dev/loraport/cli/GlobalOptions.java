@@ -16,6 +16,10 @@ final class GlobalOptions {
     @Nullable
     String provider;
 
+    @Option(names = "--store", paramLabel = "FILE", description = LocalStore.HELP)
+    @Nullable
+    String store;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -37,6 +41,7 @@ final class GlobalOptions {
         ctx.pollFloor = pollMin;
         ctx.configFile = config;
         ctx.providerFlag = provider;
+        ctx.storeFlag = store;
         ctx.verbose = verbose;
         if (!(speed > 0)) {
             throw new UsageException("--speed: " + speed + " is out of range; allowed > 0");

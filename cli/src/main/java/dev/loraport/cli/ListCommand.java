@@ -2,6 +2,7 @@ package dev.loraport.cli;
 
 import dev.loraport.Page;
 import dev.loraport.TrainingTask;
+import dev.loraport.watch.TaskRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,8 +11,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** Lists every job of the account, across all pages. */
-@Command(name = "list", description = "List the account's jobs (all pages).")
+/** Lists every job of the account, across all pages, or the jobs the local store knows. */
+@Command(
+        name = "list",
+        description = {
+            "List the account's jobs (all pages); with --local, the jobs the local store (--store) knows, without"
+                    + " calling any service."
+        })
 final class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -24,6 +30,12 @@ final class ListCommand implements Callable<Integer> {
     boolean json;
 
     @Option(
+            names = "--local",
+            description = "list the jobs of the local store: submitted here and not yet seen ending, of every"
+                    + " provider; endedBy says why a wait stopped early")
+    boolean local;
+
+    @Option(
             names = "--page-size",
             defaultValue = "50",
             description = "items per request, 1..100 (default ${DEFAULT-VALUE})")
@@ -34,6 +46,9 @@ final class ListCommand implements Callable<Integer> {
         CliContext ctx = global.apply(parent.ctx);
         if (pageSize < 1 || pageSize > 100) {
             throw new UsageException("--page-size: " + pageSize + " is out of range; allowed 1..100");
+        }
+        if (local) {
+            return listLocal(ctx);
         }
         List<TrainingTask> tasks = Page.streamAll(ctx.provider(), pageSize).toList();
         if (json) {
@@ -51,6 +66,27 @@ final class ListCommand implements Callable<Integer> {
         }
         ctx.out.print(Render.table(List.of("id", "name", "status", "raw", "created"), rows));
         ctx.out.println(tasks.size() + " job(s)");
+        return ExitCodes.OK;
+    }
+
+    private int listLocal(CliContext ctx) {
+        // The store a configured service's jobs go to; no provider is opened, so no simulator starts either.
+        List<TaskRef> refs = ctx.store().load();
+        if (json) {
+            ctx.out.println(Render.json(refs.stream().map(LocalJobs::json).toList()));
+            return ExitCodes.OK;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (TaskRef r : refs) {
+            rows.add(List.of(
+                    r.providerId(),
+                    r.taskId().value(),
+                    r.clientReference() == null ? "" : r.clientReference(),
+                    r.createdAt().toString(),
+                    r.endedBy() == null ? "" : r.endedBy()));
+        }
+        ctx.out.print(Render.table(List.of("provider", "id", "client-ref", "created", "ended-by"), rows));
+        ctx.out.println(refs.size() + " local job(s) " + LocalJobs.where(ctx));
         return ExitCodes.OK;
     }
 }

@@ -6,10 +6,14 @@ import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.watch.TaskRef;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +28,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Submits one training job from a folder of images, and optionally waits for it with a progress bar. */
-@Command(name = "train", description = "Train a LoRA from a folder of images.")
+@Command(
+        name = "train",
+        description = {
+            "Train a LoRA from a folder of images.",
+            "Prints 'submitted PROVIDER:ID' as soon as the service accepts the job (on stderr with --json). The job"
+                    + " is journaled in the local store (--store) before it is sent, so a rerun with the same"
+                    + " --client-reference finds it instead of training twice, and list --local, status and wait"
+                    + " know it later."
+        })
 final class TrainCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -137,15 +149,23 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .clientReference(clientReference);
         options.forEach(b::providerOption);
+        // The decorators journal the intent in the store before the create is sent, and mark it accepted after.
         TrainingTask task = provider.create(b.build());
         String ref = task.providerId() + ":" + task.id();
+        // The job exists and bills from here on: say so before anything else can fail or be killed. Under --json on
+        // stderr, so stdout stays one JSON document.
+        PrintWriter submitted = json ? ctx.err : ctx.out;
+        submitted.println("submitted " + ref + (json || await ? "" : "  " + task.status()));
+        submitted.flush();
         if (!await) {
-            ctx.out.println(json ? Render.json(Render.task(task)) : "submitted " + ref + "  " + task.status());
+            remember(ctx, new TaskRef(task.providerId(), task.id(), clientReference, createdAt(task, Instant.now())));
+            if (json) {
+                ctx.out.println(Render.json(Render.task(task)));
+            }
             return ExitCodes.OK;
         }
-        if (!json) {
-            ctx.out.println("submitted " + ref);
-        }
+        TaskFollower follower = ctx.follower();
+        TaskRef watched = new TaskRef(task.providerId(), task.id(), clientReference, createdAt(task, follower.now()));
         AtomicReference<TrainingTask> last = new AtomicReference<>(task);
         Thread hook = new Thread(() -> {
             TrainingTask t = last.get();
@@ -158,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
-            TrainingTask done = ctx.follower().await(provider, task.id(), task, timeout, t -> {
+            // The watcher saves the ref in the store first, and removes it once the job ends.
+            TrainingTask done = follower.await(provider, watched, task, timeout, t -> {
                 last.set(t);
                 if (!json) {
                     view.update(task.providerId(), t);
@@ -172,6 +193,21 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // The hook is already running: it prints the ref.
             }
+        }
+    }
+
+    private static Instant createdAt(TrainingTask task, Instant fallback) {
+        return task.createdAt().orElse(fallback);
+    }
+
+    /** Records a job submitted without --wait, so list --local, status and wait know it later. */
+    private static void remember(CliContext ctx, TaskRef ref) {
+        try {
+            ctx.providerStore().save(ref);
+        } catch (UncheckedIOException e) {
+            // The job runs whatever the disk says; its id is printed, and the create journal may still hold it.
+            ctx.err.println("loraport: the job runs, but it could not be recorded locally: " + e.getMessage());
+            ctx.err.flush();
         }
     }
 

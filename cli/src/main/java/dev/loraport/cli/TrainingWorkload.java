@@ -123,7 +123,7 @@ final class TrainingWorkload {
             EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
             ctx.register(sim);
             faults.accept(sim.simulator);
-            lanes.add(new Lane(id, ctx.open(sim.config()), sim, TaskFollower.forContext(ctx, id, sim.clock)));
+            lanes.add(new Lane(id, ctx.openEmbedded(sim.config()), sim, TaskFollower.forContext(ctx, id, sim.clock)));
         }
         ctx.simulated = true;
         return lanes;

@@ -77,6 +77,8 @@ class CliTest {
         env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
         // As `loraport simulate` prints it: the simulators here run at x1000, so the CLI polls on their time.
         env.put("LORAPORT_SIMULATOR_SPEED", "1000");
+        // Never the real home folder: a command that picks the default store keeps it here.
+        env.put("LORAPORT_HOME", dir.resolve("home").toString());
         return env;
     }
 
@@ -275,8 +277,9 @@ class CliTest {
 
     @Test
     void demoTrainsOnBothSimulatorsAndPrintsTheComparison() throws IOException {
+        Path home = dir.resolve("home");
         assertThat(run(
-                        Map.of(),
+                        Map.of("LORAPORT_HOME", home.toString()),
                         "demo",
                         "--speed",
                         "3000",
@@ -293,6 +296,8 @@ class CliTest {
             assertThat(Files.exists(Path.of(row.get("image").asText()))).isTrue();
             assertThat(row.get("apiCalls").asInt()).isPositive();
         }
+        // The simulators' jobs end with the demo: none may be left in the user's store as if it still ran.
+        assertThat(home).doesNotExist();
     }
 
     @Test
