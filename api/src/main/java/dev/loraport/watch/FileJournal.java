@@ -5,12 +5,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -29,10 +36,76 @@ final class FileJournal {
 
     private final Path file;
     private final Path lockFile;
+    private final Path listedFile;
 
     FileJournal(Path storeFile) {
         this.file = storeFile.resolveSibling(storeFile.getFileName() + ".journal");
         this.lockFile = storeFile.resolveSibling(storeFile.getFileName() + ".lock");
+        this.listedFile = storeFile.resolveSibling(storeFile.getFileName() + ".listed");
+    }
+
+    /**
+     * The ids of {@code <file>.listed} for one account: append-only lines {@code provider account id}. A line
+     * torn by a crash mid-append is skipped: at worst it names no real job.
+     */
+    Set<String> listed(String providerId, String account) {
+        return FileLocks.locked(lockFile, JOURNAL_REGION, () -> {
+            Set<String> out = new HashSet<>();
+            Optional<String> text;
+            try {
+                text = AtomicFiles.read(listedFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("listed-task file " + listedFile + " cannot be read", e);
+            }
+            String prefix = enc(providerId) + " " + enc(account) + " ";
+            for (String line : text.orElse("").split("\n")) {
+                if (line.startsWith(prefix)
+                        && line.length() > prefix.length()
+                        && line.indexOf(' ', prefix.length()) < 0) {
+                    out.add(dec(line.substring(prefix.length())));
+                }
+            }
+            return out;
+        });
+    }
+
+    void addListed(String providerId, String account, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        FileLocks.locked(lockFile, JOURNAL_REGION, () -> {
+            StringBuilder sb = new StringBuilder();
+            String prefix = enc(providerId) + " " + enc(account) + " ";
+            for (String id : ids) {
+                sb.append(prefix).append(enc(id)).append('\n');
+            }
+            try {
+                Files.createDirectories(listedFile.toAbsolutePath().getParent());
+                try (FileChannel ch = FileChannel.open(
+                        listedFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    // A line torn by an earlier crash must not swallow the first new one.
+                    if (ch.size() > 0 && lastByte(listedFile) != '\n') {
+                        sb.insert(0, '\n');
+                    }
+                    ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("listed-task file " + listedFile + " cannot be written", e);
+            }
+            return null;
+        });
+    }
+
+    private static int lastByte(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, ch.size() - 1);
+            return one.get(0);
+        }
     }
 
     <T> T change(Function<Journal, T> op, boolean write) {

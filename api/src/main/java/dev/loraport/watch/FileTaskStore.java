@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -200,6 +202,16 @@ final class FileTaskStore implements TaskStore {
     @Override
     public List<CreateIntent> intents() {
         return journal.change(Journal::intents, false);
+    }
+
+    @Override
+    public Optional<Set<String>> listedTasks(String providerId, String account) {
+        return Optional.of(Set.copyOf(journal.listed(providerId, account)));
+    }
+
+    @Override
+    public void addListedTasks(String providerId, String account, Collection<String> taskIds) {
+        journal.addListed(providerId, account, taskIds);
     }
 
     @Override

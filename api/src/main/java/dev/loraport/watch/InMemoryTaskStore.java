@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,9 @@ final class InMemoryTaskStore implements TaskStore {
     private final Map<String, Lease> leases = new HashMap<>();
 
     private final Clock clock;
+
+    /** {@link #listedTasks} by provider id and account. */
+    private final Map<String, Set<String>> listed = new HashMap<>();
 
     private record Lease(String owner, long until) {}
 
@@ -93,6 +97,17 @@ final class InMemoryTaskStore implements TaskStore {
     @Override
     public <T> T locked(String providerId, String account, Supplier<T> action) {
         return locks.locked(providerId, account, action);
+    }
+
+    @Override
+    public synchronized Optional<Set<String>> listedTasks(String providerId, String account) {
+        return Optional.of(Set.copyOf(listed.getOrDefault(providerId + "\n" + account, Set.of())));
+    }
+
+    @Override
+    public synchronized void addListedTasks(String providerId, String account, Collection<String> taskIds) {
+        listed.computeIfAbsent(providerId + "\n" + account, k -> new HashSet<>())
+                .addAll(taskIds);
     }
 
     @Override

@@ -123,6 +123,32 @@ public interface TaskStore {
     <T> T locked(String providerId, String account, Supplier<T> action);
 
     /**
+     * The task ids that creates have seen in one provider account's listing, for services whose listing shows
+     * no names (ModelsLab). The decorators add every id of a listing taken under the {@linkplain #locked account
+     * lock} while no other create of the account is unsettled; so a later listing's job that is neither among
+     * them nor journaled was made by a create whose worker died or lost the answer, and is matched to it.
+     *
+     * @param providerId the provider id
+     * @param account the account fingerprint
+     * @return the ids, or empty when this store does not keep them; such a create's outcome then stays unknown
+     *     until a person settles it
+     * @throws java.io.UncheckedIOException when the store cannot be read
+     */
+    default Optional<Set<String>> listedTasks(String providerId, String account) {
+        return Optional.empty();
+    }
+
+    /**
+     * Adds task ids to {@link #listedTasks}; does nothing in a store that does not keep them.
+     *
+     * @param providerId the provider id
+     * @param account the account fingerprint
+     * @param taskIds the ids seen
+     * @throws java.io.UncheckedIOException when the store cannot be written
+     */
+    default void addListedTasks(String providerId, String account, Collection<String> taskIds) {}
+
+    /**
      * Whether this store shares watched jobs among several {@link TaskWatcher}s through leases
      * ({@link #claim}, {@link #hold}, {@link #renew}, {@link #release}, {@link #finish}). The in-memory store
      * does, within one JVM; a shared database store does across the fleet; the file store does not.

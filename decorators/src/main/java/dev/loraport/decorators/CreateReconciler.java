@@ -16,6 +16,7 @@ import dev.loraport.TrainingProviderException;
 import dev.loraport.TrainingRequest;
 import dev.loraport.TrainingTask;
 import dev.loraport.watch.CreateIntent;
+import dev.loraport.watch.TaskRef;
 import dev.loraport.watch.TaskStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -146,6 +147,9 @@ final class CreateReconciler extends InterceptingProvider {
         String reference = mine.clientReference();
         try {
             @Nullable Set<String> before = bySnapshot && snapshotsProve ? snapshot() : null;
+            if (before != null) {
+                settleSilent(before, mine.key());
+            }
             if (callerReference && byName) {
                 // A job of an earlier run, made before this journal knew the reference, wins.
                 Lookup earlier = findByName(reference);
@@ -156,7 +160,7 @@ final class CreateReconciler extends InterceptingProvider {
                             metrics.providerId(),
                             earlier.task.id(),
                             reference);
-                    store.update(mine.accepted(earlier.task.id(), clock.instant()));
+                    accept(mine, earlier.task.id());
                     return earlier.task;
                 }
                 if (!earlier.absent) {
@@ -171,7 +175,7 @@ final class CreateReconciler extends InterceptingProvider {
                 }
             }
             TrainingTask task = submit(tagged, reference, byName, before);
-            store.update(mine.accepted(task.id(), clock.instant()));
+            accept(mine, task.id());
             return task;
         } catch (CreateOutcomeUnknownException e) {
             if (store.intent(mine.key())
@@ -206,6 +210,33 @@ final class CreateReconciler extends InterceptingProvider {
                                     + "); a client reference names one training")));
         }
         CreateIntent seen = held;
+        if (bySnapshot && snapshotsProve && seen.state() == CreateIntent.State.SENDING) {
+            // This call holds the account lock that every create of the account sends under: the intent's
+            // sender is gone (died, or gave up with the outcome unknown), so waiting for it is pointless. The
+            // listing settles it if it can.
+            Set<String> listing = snapshot();
+            if (listing != null) {
+                settleSilent(listing, null);
+            }
+            Optional<CreateIntent> now = store.intent(held.key());
+            if (now.isEmpty()) {
+                // Proven absent: nothing was made, so this call sends it.
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
+            }
+            seen = now.get();
+            if (seen.state() == CreateIntent.State.SENDING) {
+                throw new CreateOutcomeUnknownException(
+                        metrics.providerId(),
+                        reference,
+                        "an earlier create with this client reference "
+                                + (seen.reason() == null
+                                        ? "was cut off (since " + seen.createdAt() + ")"
+                                        : "has an unknown outcome (" + seen.reason() + ")")
+                                + " and the account's listing cannot tell which job, if any, it made: other creates"
+                                + " are unsettled too, or jobs no record explains appeared; nothing was submitted",
+                        null);
+            }
+        }
         long waitUntil = System.nanoTime() + inFlightWait.toNanos();
         while (seen.state() == CreateIntent.State.SENDING && seen.reason() == null && System.nanoTime() < waitUntil) {
             // Another worker (or another thread) is sending this create: its answer is the one to return.
@@ -231,7 +262,7 @@ final class CreateReconciler extends InterceptingProvider {
             Lookup found = findByName(reference);
             if (found.task != null) {
                 metrics.duplicateAvoided();
-                store.update(seen.accepted(found.task.id(), clock.instant()));
+                accept(seen, found.task.id());
                 return found.task;
             }
             if (found.absent && seen.reason() != null && store.abandon(seen)) {
@@ -254,13 +285,39 @@ final class CreateReconciler extends InterceptingProvider {
      * Settles this provider account's journaled creates that are still {@code SENDING} and older than the
      * in-flight wait (a worker that died mid-create, or an outcome left unknown): where the listing shows names,
      * a job carrying the reference marks the intent accepted, and a listing read to its end without one drops
-     * it (nothing was made, nothing is billed). Intents the listing cannot settle stay as they are.
+     * it (nothing was made, nothing is billed). Where it shows none and the store's lock spans the fleet, every
+     * {@code SENDING} intent, of any age, is settled under that lock by {@link #settleSilent}. Intents the listing
+     * cannot settle stay as they are.
      *
      * @return every such intent as it stands afterwards; those no longer journaled are left out
      */
     List<CreateIntent> recover() {
         ProviderCapabilities caps = delegate().info().capabilities();
         boolean byName = caps.supportsList() && caps.listIncludesNames();
+        boolean bySnapshot = caps.supportsList() && !caps.listIncludesNames();
+        if (bySnapshot && snapshotsProve) {
+            // Under the account lock no create of the account is in flight: every SENDING intent is settled now
+            // if the listing allows, however young.
+            return store.locked(metrics.providerId(), account, () -> {
+                List<CreateIntent.Key> sending = new java.util.ArrayList<>();
+                for (CreateIntent i : store.intents()) {
+                    if (i.providerId().equals(metrics.providerId())
+                            && i.account().equals(account)
+                            && i.state() == CreateIntent.State.SENDING) {
+                        sending.add(i.key());
+                    }
+                }
+                Set<String> listing = sending.isEmpty() ? null : snapshot();
+                if (listing != null) {
+                    settleSilent(listing, null);
+                }
+                List<CreateIntent> after = new java.util.ArrayList<>();
+                for (CreateIntent.Key k : sending) {
+                    store.intent(k).ifPresent(after::add);
+                }
+                return List.copyOf(after);
+            });
+        }
         java.time.Instant settledBefore = clock.instant().minus(inFlightWait);
         List<CreateIntent> out = new java.util.ArrayList<>();
         for (CreateIntent i : store.intents()) {
@@ -276,8 +333,7 @@ final class CreateReconciler extends InterceptingProvider {
             }
             Lookup found = findByName(i.clientReference());
             if (found.task != null) {
-                CreateIntent accepted = i.accepted(found.task.id(), clock.instant());
-                store.update(accepted);
+                CreateIntent accepted = accept(i, found.task.id());
                 metrics.reconciliation("found");
                 log.info(
                         "loraport {} recovery: client reference {} is job {}",
@@ -298,6 +354,94 @@ final class CreateReconciler extends InterceptingProvider {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Settles, from one listing of the account taken under its lock, the creates whose senders are gone without
+     * an answer, on a service whose listing shows no names. A job is explained when {@link TaskStore#listedTasks}
+     * (every earlier listing) or the journal knows it; with exactly one such create unsettled, the one
+     * unexplained job is its job, and no unexplained job proves it made none (once {@code reconcile.delay} has
+     * passed, the listing's lag). Anything else stays unsettled: two silent creates, or jobs made outside
+     * loraport, cannot be told apart. Only when nothing is unsettled do the listing's new ids join the listed
+     * ones, so that a silent create's job is never explained away.
+     *
+     * @param listing every task id of the account, just read
+     * @param mine the intent of the create about to be sent under the same lock, or null
+     */
+    private void settleSilent(Set<String> listing, CreateIntent.@Nullable Key mine) {
+        Optional<Set<String>> known = store.listedTasks(metrics.providerId(), account);
+        if (known.isEmpty()) {
+            return;
+        }
+        Set<String> explained = new HashSet<>(known.get());
+        explained.addAll(createdIds.keySet());
+        List<CreateIntent> silent = new java.util.ArrayList<>();
+        for (CreateIntent i : store.intents()) {
+            if (!i.providerId().equals(metrics.providerId()) || !i.account().equals(account)) {
+                continue;
+            }
+            i.task().ifPresent(t -> explained.add(t.value()));
+            if (i.state() == CreateIntent.State.SENDING && !i.key().equals(mine)) {
+                silent.add(i);
+            }
+        }
+        List<String> unexplained = new java.util.ArrayList<>();
+        for (String id : listing) {
+            if (!explained.contains(id)) {
+                unexplained.add(id);
+            }
+        }
+        if (silent.size() == 1 && unexplained.size() <= 1) {
+            CreateIntent s = silent.get(0);
+            if (unexplained.size() == 1) {
+                TaskId id = TaskId.of(unexplained.get(0));
+                accept(s, id);
+                createdIds.put(id.value(), Boolean.TRUE);
+                metrics.reconciliation("found");
+                log.info(
+                        "loraport {} recovery: job {} is the one job no record explains; it is client reference {}'s",
+                        metrics.providerId(),
+                        id,
+                        s.clientReference());
+                silent.clear();
+            } else if (!s.updatedAt()
+                    .isAfter(clock.instant().minus(backoff.settings().reconcileDelay()))) {
+                if (store.abandon(s)) {
+                    metrics.reconciliation("absent");
+                    log.info(
+                            "loraport {} recovery: no new job for client reference {}; its intent is dropped",
+                            metrics.providerId(),
+                            s.clientReference());
+                }
+                silent.clear();
+            }
+        }
+        if (silent.isEmpty()) {
+            List<String> fresh = new java.util.ArrayList<>();
+            for (String id : listing) {
+                if (!known.get().contains(id)) {
+                    fresh.add(id);
+                }
+            }
+            store.addListedTasks(metrics.providerId(), account, fresh);
+        }
+    }
+
+    /**
+     * Marks an intent accepted and records its job as a ref in the same store, so that a worker that dies before
+     * it watches the job still leaves it for {@code resume} (or a leased watcher) to pick up.
+     */
+    private CreateIntent accept(CreateIntent intent, TaskId id) {
+        java.time.Instant now = clock.instant();
+        CreateIntent accepted = intent.accepted(id, now);
+        store.update(accepted);
+        try {
+            store.save(new TaskRef(metrics.providerId(), id, intent.clientReference(), now));
+        } catch (RuntimeException e) {
+            // The journal holds the job; the ref only saves a resume from reading it there.
+            log.warn("loraport {} create: job {} journaled but its ref not saved", metrics.providerId(), id, e);
+        }
+        return accepted;
     }
 
     private static void sleepQuietly(Duration d) {

@@ -255,7 +255,7 @@ class CreateJournalStackTest {
     }
 
     @Test
-    void recoveryWhereListingsShowNoNamesProvesNothingAndKeepsTheIntents() {
+    void recoveryWhereListingsShowNoNamesDropsACutOffCreateThatMadeNoJob() {
         TaskStore store = TaskStore.inMemory();
         String fingerprint = CreateIntent.fingerprint(KEY);
         store.begin(CreateIntent.sending(
@@ -265,7 +265,102 @@ class CreateJournalStackTest {
 
         List<CreateIntent> left = ProviderStack.recover(stack(new ScriptedProvider(false), store));
 
-        assertThat(left).singleElement().satisfies(i -> assertThat(i.state()).isEqualTo(CreateIntent.State.SENDING));
-        assertThat(store.intents()).hasSize(1);
+        assertThat(left).isEmpty();
+        assertThat(store.intents()).isEmpty();
+    }
+
+    @Test
+    void recoveryWhereListingsShowNoNamesMatchesTheOneJobNoRecordExplains() {
+        TaskStore store = TaskStore.file(dir.resolve("jobs.txt"));
+        ScriptedProvider account = new ScriptedProvider(false);
+        TrainingProvider first = stack(account, store);
+        TrainingTask a = first.create(request("job-a"));
+        TrainingTask b = first.create(request("job-b"));
+        // A worker journals "cut-0", sends it and dies before the answer: the job exists, no record names it.
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        store.begin(CreateIntent.sending(
+                new CreateIntent.Key("scripted", fingerprint, "cut-0"),
+                CreateReconciler.digest(request("cut-0")),
+                java.time.Instant.now()));
+        TrainingTask cut = account.create(request("cut-0"));
+
+        List<CreateIntent> settled = ProviderStack.recover(stack(account, store));
+
+        assertThat(settled).singleElement().satisfies(i -> {
+            assertThat(i.clientReference()).isEqualTo("cut-0");
+            assertThat(i.state()).isEqualTo(CreateIntent.State.ACCEPTED);
+            assertThat(i.task()).contains(cut.id());
+        });
+        assertThat(store.load())
+                .as("the job is recorded for resume too")
+                .extracting(r -> r.taskId().value())
+                .containsExactlyInAnyOrder(
+                        a.id().value(), b.id().value(), cut.id().value());
+        assertThat(account.calls(Op.CREATE)).isEqualTo(3);
+    }
+
+    @Test
+    void twoCutOffCreatesCannotBeToldApartAndStayForAPerson() {
+        TaskStore store = TaskStore.inMemory();
+        ScriptedProvider account = new ScriptedProvider(false);
+        stack(account, store).create(request("job-a"));
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        for (String ref : List.of("cut-1", "cut-2")) {
+            store.begin(CreateIntent.sending(
+                    new CreateIntent.Key("scripted", fingerprint, ref),
+                    CreateReconciler.digest(request(ref)),
+                    java.time.Instant.now().minusSeconds(600)));
+            account.create(request(ref));
+        }
+
+        List<CreateIntent> left = ProviderStack.recover(stack(account, store));
+
+        assertThat(left).hasSize(2).allSatisfy(i -> assertThat(i.state()).isEqualTo(CreateIntent.State.SENDING));
+        assertThatThrownBy(() -> stack(account, store).create(request("cut-1")))
+                .isInstanceOf(CreateOutcomeUnknownException.class)
+                .hasMessageContaining("cannot tell which job");
+        assertThat(account.calls(Op.CREATE)).isEqualTo(3);
+    }
+
+    @Test
+    void aRerunOfACutOffReferenceGetsItsJobWithoutWaitingForTheDeadSender() {
+        TaskStore store = TaskStore.inMemory();
+        ScriptedProvider account = new ScriptedProvider(false);
+        stack(account, store).create(request("job-a"));
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        store.begin(CreateIntent.sending(
+                new CreateIntent.Key("scripted", fingerprint, "cut-0"),
+                CreateReconciler.digest(request("cut-0")),
+                java.time.Instant.now()));
+        TrainingTask cut = account.create(request("cut-0"));
+        // An hour's in-flight wait: only a create that knows its sender is gone answers before the timeout.
+        TrainingProvider rerun = stack(account, store, "reconcile.in-flight-wait", "1h");
+
+        TrainingTask got = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(30), () -> rerun.create(request("cut-0")));
+
+        assertThat(got.id()).isEqualTo(cut.id());
+        assertThat(account.calls(Op.CREATE)).isEqualTo(2);
+    }
+
+    @Test
+    void aRerunOfACutOffReferenceThatMadeNoJobSendsIt() {
+        TaskStore store = TaskStore.inMemory();
+        ScriptedProvider account = new ScriptedProvider(false);
+        String fingerprint = CreateIntent.fingerprint(KEY);
+        store.begin(CreateIntent.sending(
+                new CreateIntent.Key("scripted", fingerprint, "cut-0"),
+                CreateReconciler.digest(request("cut-0")),
+                java.time.Instant.now().minusSeconds(600)));
+
+        TrainingTask got = stack(account, store).create(request("cut-0"));
+
+        assertThat(account.jobs())
+                .singleElement()
+                .satisfies(j -> assertThat(j.id()).isEqualTo(got.id()));
+        assertThat(store.intent(new CreateIntent.Key("scripted", fingerprint, "cut-0"))
+                        .orElseThrow()
+                        .task())
+                .contains(got.id());
     }
 }

@@ -61,6 +61,7 @@ public final class PostgresTaskStore implements TaskStore {
     private final String schema;
     private final String refs;
     private final String intents;
+    private final String listed;
     private final SchemaSetup schemaSetup;
     // Advisory locks are per session: a thread that re-enters keeps the connection it first locked on.
     private final ThreadLocal<Map<Long, Held>> held = ThreadLocal.withInitial(HashMap::new);
@@ -79,6 +80,7 @@ public final class PostgresTaskStore implements TaskStore {
         this.schema = b.schema;
         this.refs = b.schema + ".loraport_task_ref";
         this.intents = b.schema + ".loraport_create_intent";
+        this.listed = b.schema + ".loraport_listed_task";
         this.schemaSetup = new SchemaSetup(b.dataSource, b.schema, ddl(b.schema), b.createSchema);
     }
 
@@ -125,6 +127,11 @@ public final class PostgresTaskStore implements TaskStore {
                         + " lease_until timestamptz,"
                         + " seq bigserial,"
                         + " PRIMARY KEY (provider_id, task_id))",
+                "CREATE TABLE IF NOT EXISTS " + schema + ".loraport_listed_task ("
+                        + " provider_id text NOT NULL,"
+                        + " account text NOT NULL,"
+                        + " task_id text NOT NULL,"
+                        + " PRIMARY KEY (provider_id, account, task_id))",
                 "CREATE INDEX IF NOT EXISTS loraport_task_ref_claim ON " + schema
                         + ".loraport_task_ref (seq) WHERE NOT marked");
     }
@@ -168,6 +175,30 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<TaskRef> load() {
         return query("SELECT ref FROM " + refs + " ORDER BY seq", rs -> TaskRef.parse(rs.getString(1)));
+    }
+
+    // ---- listed tasks ----
+
+    @Override
+    public Optional<Set<String>> listedTasks(String providerId, String account) {
+        return Optional.of(Set.copyOf(query(
+                "SELECT task_id FROM " + listed + " WHERE provider_id = ? AND account = ?",
+                rs -> rs.getString(1),
+                providerId,
+                account)));
+    }
+
+    @Override
+    public void addListedTasks(String providerId, String account, Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        update(
+                "INSERT INTO " + listed + " (provider_id, account, task_id)"
+                        + " SELECT ?, ?, t FROM unnest(?::text[]) AS t ON CONFLICT DO NOTHING",
+                providerId,
+                account,
+                List.copyOf(taskIds));
     }
 
     // ---- leases ----
