@@ -39,6 +39,30 @@ public final class NovitaSimulator extends SimulatorServer {
             Set.of("constant", "linear", "cosine", "cosine_with_restarts", "polynomial", "constant_with_warmup");
     private static final Set<Double> LEARNING_RATES = Set.of(1e-4, 1e-5, 1e-6, 2e-4, 5e-5);
     private static final Duration UPLOAD_URL_LIFETIME = Duration.ofSeconds(120);
+    private static final Set<String> COMPONENTS = Set.of("face_crop_region", "resize", "face_restore");
+    private static final Set<String> IMAGE_TYPES = Set.of("png", "webp", "jpeg");
+    private static final Set<String> SAMPLERS = Set.of(
+            "Euler a",
+            "Euler",
+            "LMS",
+            "Heun",
+            "DPM2",
+            "DPM2 a",
+            "DPM++ 2S a",
+            "DPM++ 2M",
+            "DPM++ SDE",
+            "DPM fast",
+            "DPM adaptive",
+            "LMS Karras",
+            "DPM2 Karras",
+            "DPM2 a Karras",
+            "DPM++ 2S a Karras",
+            "DPM++ 2M Karras",
+            "DPM++ SDE Karras",
+            "DDIM",
+            "PLMS",
+            "UniPC");
+    private static final Set<String> UPSCALERS = Set.of("RealESRGAN_x4plus_anime_6B", "RealESRNet_x4plus", "Latent");
 
     private final boolean assetsIdAsString;
     private final boolean legacyGenerateWrapper;
@@ -54,17 +78,41 @@ public final class NovitaSimulator extends SimulatorServer {
         final String name;
         final String type;
         final String modelName;
+        /**
+         * The {@code created_at} the service reports: when the job was submitted in real time. A scaled clock
+         * runs ahead of the wall clock (at speed 600, a day every 2.4 minutes), and a date in the future is what
+         * no real service sends; a manual clock, which starts in the past, is reported as it is.
+         */
+        final Instant reportedCreatedAt;
 
         NovitaTask(String id, String name, String type, Instant createdAt, TaskDurations d, @Nullable String failure) {
             super(id, createdAt, d, failure);
             this.name = name;
             this.type = type;
+            Instant wall = Instant.now();
+            this.reportedCreatedAt = createdAt.isAfter(wall) ? wall : createdAt;
             this.modelName = "model_" + createdAt.getEpochSecond() + "_"
                     + id.replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT) + ".safetensors";
         }
     }
 
-    private record Asset(String ext, Instant issuedAt, boolean uploaded) {}
+    /**
+     * One upload slot. Its URL's {@code X-Amz-Expires} counts wall-clock seconds as S3 does, plus any
+     * {@link VirtualClock#advance} a test made since, so a demo's sped-up clock does not kill URLs in a fraction
+     * of a second while a test can still jump past the expiry.
+     */
+    private record Asset(String ext, long issuedNanos, Duration advancedAtIssue, boolean uploaded) {
+
+        Asset uploadedNow() {
+            return new Asset(ext, issuedNanos, advancedAtIssue, true);
+        }
+
+        boolean expired(VirtualClock clock) {
+            Duration age = Duration.ofNanos(System.nanoTime() - issuedNanos)
+                    .plus(clock.advanced().minus(advancedAtIssue));
+            return age.compareTo(UPLOAD_URL_LIFETIME) > 0;
+        }
+    }
 
     private NovitaSimulator(Builder b) {
         super("novita", b);
@@ -155,7 +203,9 @@ public final class NovitaSimulator extends SimulatorServer {
     @Override
     Reply route(Request request, String path, @Nullable Endpoint endpoint) {
         if (path.startsWith("/_images/")) {
-            return Reply.bytes(200, "image/png", SampleImages.png(path.hashCode()));
+            String format = path.substring(path.lastIndexOf('.') + 1);
+            format = IMAGE_TYPES.contains(format) ? format : "png";
+            return Reply.bytes(200, "image/" + format, SampleImages.image(path.hashCode(), format));
         }
         if (endpoint == Endpoint.UPLOAD_PUT) {
             return put(request, path.substring("/_upload/".length()));
@@ -167,8 +217,12 @@ public final class NovitaSimulator extends SimulatorServer {
         if (auth == null || auth.isBlank()) {
             return error(400, "MISSING_API_KEY", "missing api key");
         }
-        if (!auth.startsWith("Bearer ")
-                || !keyMatches(auth.substring("Bearer ".length()).trim())) {
+        // The docs show "Bearer <key>"; Novita's official JS SDK (novita-sdk) sends the bare key, which the live
+        // service accepts: both forms name the same key.
+        String key = auth.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())
+                ? auth.substring("Bearer ".length()).trim()
+                : auth.trim();
+        if (!keyMatches(key)) {
             return error(403, "INVALID_API_KEY", "invalid api key");
         }
         Map<String, String> query = query(request.getUrl());
@@ -189,7 +243,7 @@ public final class NovitaSimulator extends SimulatorServer {
             return invalid("file_extension must be one of png, jpeg, webp");
         }
         String id = Integer.toString(assetSeq++);
-        assets.put(id, new Asset(ext, clock().now(), false));
+        assets.put(id, new Asset(ext, System.nanoTime(), clock().advanced(), false));
         String host = baseUrl().substring("http://".length());
         return Reply.json(
                 200,
@@ -198,8 +252,7 @@ public final class NovitaSimulator extends SimulatorServer {
                                 + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=120&X-Amz-SignedHeaders=host"
                                 + "&X-Amz-Signature="
                                 + UUID.randomUUID().toString().replace("-", ""))
-                        + ",\"method\":\"PUT\",\"headers\":{\"Host\":{\"values\":[" + quote(host) + "]}},"
-                        + "\"sim_extra\":true}");
+                        + ",\"method\":\"PUT\",\"headers\":{\"Host\":{\"values\":[" + quote(host) + "]}}}");
     }
 
     private Reply put(Request request, String id) {
@@ -210,14 +263,14 @@ public final class NovitaSimulator extends SimulatorServer {
         if (asset == null) {
             return s3Error(404, "NoSuchUpload", "The specified upload does not exist");
         }
-        if (clock().now().isAfter(asset.issuedAt().plus(UPLOAD_URL_LIFETIME))) {
+        if (asset.expired(clock())) {
             return s3Error(403, "AccessDenied", "Request has expired");
         }
         String actual = dev.loraport.internal.LocalImages.sniff(request.getBody());
         if (!asset.ext().equals(actual)) {
             return s3Error(400, "InvalidArgument", "Body is not a " + asset.ext() + " image");
         }
-        assets.put(id, new Asset(asset.ext(), asset.issuedAt(), true));
+        assets.put(id, asset.uploadedNow());
         return Reply.bytes(200, "text/plain", new byte[0]);
     }
 
@@ -254,15 +307,22 @@ public final class NovitaSimulator extends SimulatorServer {
             if (a == null || !a.uploaded()) {
                 return invalid("assets_id " + assetsId + " has not been uploaded");
             }
-            String caption = text(item, "caption");
+            JsonNode caption = item.get("caption");
             if (type.equals("style") && caption == null) {
                 return invalid("caption is required for every style image");
             }
-            if (caption != null && caption.length() > 1024) {
+            // Documented length 1-1024: an empty caption is a caption that breaks the rule, not an absent one.
+            if (caption != null
+                    && (!caption.isTextual()
+                            || caption.asText().isEmpty()
+                            || caption.asText().length() > 1024)) {
                 return invalid("caption length must be 1 to 1024");
             }
         }
         JsonNode expert = b.path("expert_setting");
+        if (!expert.isMissingNode() && !expert.isObject()) {
+            return invalid("expert_setting must be an object");
+        }
         if (type.equals("subject")) {
             if (text(expert, "instance_prompt") == null) {
                 return invalid("expert_setting.instance_prompt is required");
@@ -271,16 +331,25 @@ public final class NovitaSimulator extends SimulatorServer {
                 return invalid("expert_setting.class_prompt must be person");
             }
         }
+        // Ranges from the subject and style pages (shared/providers.md A.3, A.4). Every check reads a field only
+        // when it is there: body() has already turned explicit nulls into absent fields.
         for (String field : new String[] {"lora_r", "lora_alpha", "lora_text_encoder_r", "lora_text_encoder_alpha"}) {
-            if (expert.has(field)
-                    && (expert.get(field).asInt() < 4 || expert.get(field).asInt() > 128)) {
-                return invalid("expert_setting." + field + " must be between 4 and 128");
+            String bad = integerIn(expert, field, 4, 128);
+            if (bad != null) {
+                return invalid(bad);
             }
         }
-        if (expert.has("train_batch_size")
-                && (expert.get("train_batch_size").asInt() < 1
-                        || expert.get("train_batch_size").asInt() > 4)) {
-            return invalid("expert_setting.train_batch_size must be between 1 and 4");
+        for (String bad : new String[] {
+            integerIn(expert, "train_batch_size", 1, 4),
+            integerIn(expert, "max_train_steps", 1, Integer.MAX_VALUE),
+            integerIn(expert, "seed", 1, Long.MAX_VALUE),
+            integerIn(expert, "lr_warmup_steps", 0, Integer.MAX_VALUE),
+            bool(expert, "with_prior_preservation"),
+            bool(expert, "train_text_encoder")
+        }) {
+            if (bad != null) {
+                return invalid(bad);
+            }
         }
         if (expert.has("learning_rate")
                 && !LEARNING_RATES.contains(expert.get("learning_rate").asDouble())) {
@@ -290,13 +359,75 @@ public final class NovitaSimulator extends SimulatorServer {
                 && !SCHEDULERS.contains(expert.get("lr_scheduler").asText())) {
             return invalid("expert_setting.lr_scheduler must be one of " + SCHEDULERS);
         }
-        if (!b.path("components").isArray()) {
+        if (expert.has("prior_loss_weight") && !(number(expert.get("prior_loss_weight")) > 0)) {
+            return invalid("expert_setting.prior_loss_weight must be > 0");
+        }
+        JsonNode components = b.path("components");
+        if (!components.isArray()) {
             return invalid("components is required");
+        }
+        for (JsonNode c : components) {
+            String component = text(c, "name");
+            if (component == null || !COMPONENTS.contains(component)) {
+                return invalid("components.name must be one of " + COMPONENTS);
+            }
+            if (!c.path("args").isArray()) {
+                return invalid("components.args is required");
+            }
+            for (JsonNode arg : c.get("args")) {
+                if (text(arg, "name") == null || !arg.path("value").isTextual()) {
+                    return invalid("components.args must be {name, value} strings");
+                }
+            }
         }
         String name = text(b, "name");
         NovitaTask job =
                 jobs.add(id -> new NovitaTask(id, name, type, clock().now(), durations, takeTrainingFailure()));
-        return Reply.json(200, "{\"task_id\":\"" + job.id + "\",\"sim_extra\":1}");
+        return Reply.json(200, "{\"task_id\":\"" + job.id + "\"}");
+    }
+
+    /**
+     * Checks an optional integer field. Numbers sent as numeric strings pass: the official Python SDK types
+     * {@code max_train_steps} as a string.
+     *
+     * @return the problem, or null when the field is absent or in range
+     */
+    private static @Nullable String integerIn(JsonNode node, String field, long min, long max) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return null;
+        }
+        double d = number(v);
+        if (Double.isNaN(d) || d != Math.rint(d) || d < min || d > max) {
+            return "expert_setting." + field + " must be an integer "
+                    + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE
+                            ? ">= " + min
+                            : "between " + min + " and " + max);
+        }
+        return null;
+    }
+
+    private static @Nullable String bool(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isBoolean() ? null : "expert_setting." + field + " must be a boolean";
+    }
+
+    /** A JSON number, or a string holding one; NaN for anything else. */
+    private static double number(@Nullable JsonNode v) {
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isTextual()) {
+            try {
+                return Double.parseDouble(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
     }
 
     private Reply status(String type, @Nullable String taskId) {
@@ -304,7 +435,10 @@ public final class NovitaSimulator extends SimulatorServer {
         if (job == null || !job.type.equals(type)) {
             return error(404, "TASK_NOT_FOUND", "task not found");
         }
-        return Reply.json(200, render(job).toString());
+        // The status page shows only task_id, task_status, model_type, models and extra; task_name, task_type and
+        // created_at stay because NovitaResilienceTest reads the job's name through status (see issue 16's report).
+        ObjectNode n = render(job);
+        return Reply.json(200, n.toString());
     }
 
     private ObjectNode render(NovitaTask job) {
@@ -316,7 +450,7 @@ public final class NovitaSimulator extends SimulatorServer {
         n.put("task_name", job.name);
         n.put("task_type", job.type);
         n.put("model_type", "");
-        n.put("created_at", job.createdAt.getEpochSecond());
+        n.put("created_at", job.reportedCreatedAt.getEpochSecond());
         ArrayNode models = n.putArray("models");
         String raw;
         Duration trainEnd = d.queue().plus(d.training());
@@ -339,7 +473,6 @@ public final class NovitaSimulator extends SimulatorServer {
             models.addObject().put("model_name", job.modelName).put("model_status", serving ? "SERVING" : "DEPLOYING");
         }
         n.put("task_status", job.reported(raw));
-        n.put("sim_note", "unknown fields must be ignored");
         return n;
     }
 
@@ -361,7 +494,11 @@ public final class NovitaSimulator extends SimulatorServer {
             }
             offset = Integer.parseInt(cursor.substring(2));
         }
-        List<NovitaTask> newestFirst = jobs.newestFirst();
+        // The official Python SDK filters by task_type (subject / style); the service answers only that kind.
+        String typeFilter = query.get("task_type");
+        List<NovitaTask> newestFirst = jobs.newestFirst().stream()
+                .filter(j -> typeFilter == null || typeFilter.isEmpty() || j.type.equals(typeFilter))
+                .toList();
         ObjectNode n = JSON.createObjectNode();
         ArrayNode tasks = n.putArray("tasks");
         int end = Math.min(newestFirst.size(), offset + limit);
@@ -380,8 +517,49 @@ public final class NovitaSimulator extends SimulatorServer {
         if (req == null || !req.isObject()) {
             return invalid("request is required");
         }
-        if (text(req, "model_name") == null || text(req, "prompt") == null) {
-            return invalid("request.model_name and request.prompt are required");
+        JsonNode extra = b.path("extra");
+        if (!extra.isMissingNode() && !extra.isObject()) {
+            return invalid("extra must be an object");
+        }
+        // Required as the txt2img and img2img pages document them (shared/providers.md A.7); a field sent as
+        // null was dropped by body() and is refused here like one that is missing.
+        for (String field : img2img
+                ? new String[] {"model_name", "prompt", "image_base64", "sampler_name"}
+                : new String[] {"model_name", "prompt", "sampler_name"}) {
+            if (text(req, field) == null) {
+                return invalid("request." + field + " is required");
+            }
+        }
+        for (String field : new String[] {"width", "height", "image_num", "steps", "guidance_scale"}) {
+            if (!req.has(field)) {
+                return invalid("request." + field + " is required");
+            }
+        }
+        String prompt = text(req, "prompt");
+        if (prompt.length() > 1024) {
+            return invalid("request.prompt length must be 1 to 1024");
+        }
+        if (req.has("negative_prompt")
+                && (req.get("negative_prompt").asText().isEmpty()
+                        || req.get("negative_prompt").asText().length() > 1024)) {
+            return invalid("request.negative_prompt length must be 1 to 1024");
+        }
+        for (String bad : new String[] {
+            range(req, "width", 128, 2048, true),
+            range(req, "height", 128, 2048, true),
+            range(req, "image_num", 1, 8, true),
+            range(req, "steps", 1, 100, true),
+            range(req, "guidance_scale", 1, 30, false),
+            range(req, "seed", -1, Long.MAX_VALUE, true),
+            range(req, "clip_skip", 1, 12, true),
+            range(req, "strength", 0, 1, false)
+        }) {
+            if (bad != null) {
+                return invalid(bad);
+            }
+        }
+        if (!SAMPLERS.contains(text(req, "sampler_name"))) {
+            return invalid("request.sampler_name must be one of " + SAMPLERS);
         }
         JsonNode loras = req.path("loras");
         if (loras.size() > 5) {
@@ -398,28 +576,92 @@ public final class NovitaSimulator extends SimulatorServer {
                 return invalid("request.loras.strength must be in [0, 1]");
             }
         }
-        if (img2img) {
-            String image = text(req, "image_base64");
-            if (image == null) {
-                return invalid("request.image_base64 is required");
+        JsonNode embeddings = req.path("embeddings");
+        if (embeddings.size() > 5) {
+            return invalid("request.embeddings: at most 5");
+        }
+        JsonNode hires = req.path("hires_fix");
+        if (hires.isObject()) {
+            for (String bad : new String[] {
+                range(hires, "target_width", 128, 4096, true),
+                range(hires, "target_height", 128, 4096, true),
+                range(hires, "strength", 0, 1, false)
+            }) {
+                if (bad != null) {
+                    return invalid(bad.replace("request.", "request.hires_fix."));
+                }
             }
+            if (hires.has("upscaler")
+                    && !UPSCALERS.contains(hires.get("upscaler").asText())) {
+                return invalid("request.hires_fix.upscaler must be one of " + UPSCALERS);
+            }
+        }
+        if (req.path("refiner").isObject()) {
+            String bad = range(req.get("refiner"), "switch_at", 0, 1, false);
+            if (bad != null) {
+                return invalid(bad.replace("request.", "request.refiner."));
+            }
+        }
+        for (String field : new String[] {"enable_transparent_background", "restore_faces"}) {
+            if (req.has(field) && !req.get(field).isBoolean()) {
+                return invalid("request." + field + " must be a boolean");
+            }
+        }
+        if (img2img) {
             try {
-                Base64.getDecoder().decode(image);
+                Base64.getDecoder().decode(text(req, "image_base64"));
             } catch (IllegalArgumentException e) {
                 return invalid("request.image_base64 is not base64");
             }
         }
-        int count = req.path("image_num").asInt(1);
-        if (count < 1 || count > 8) {
-            return invalid("request.image_num must be in [1, 8]");
+        String imageType = extra.has("response_image_type")
+                ? extra.get("response_image_type").asText()
+                : "png";
+        if (!IMAGE_TYPES.contains(imageType)) {
+            return invalid("extra.response_image_type must be one of png, webp, jpeg");
+        }
+        if (extra.has("enable_nsfw_detection")
+                && !extra.get("enable_nsfw_detection").isBoolean()) {
+            return invalid("extra.enable_nsfw_detection must be a boolean");
+        }
+        if (extra.has("nsfw_detection_level")
+                && !Set.of(0, 1, 2).contains(extra.get("nsfw_detection_level").asInt(-1))) {
+            return invalid("extra.nsfw_detection_level must be 0, 1 or 2");
         }
         String id = UUID.randomUUID().toString();
-        generations.put(id, new SimulatedGeneration(clock().now(), count));
+        generations.put(
+                id,
+                new SimulatedGeneration(
+                        clock().now(),
+                        req.get("image_num").asInt(),
+                        img2img ? "IMG_TO_IMG" : "TXT_TO_IMG",
+                        imageType,
+                        extra.path("enable_nsfw_detection").asBoolean(false)));
         return Reply.json(
                 200,
                 legacyGenerateWrapper
                         ? "{\"code\":0,\"msg\":\"\",\"data\":{\"task_id\":\"" + id + "\"}}"
                         : "{\"task_id\":\"" + id + "\"}");
+    }
+
+    /**
+     * Checks an optional number of a generation request against its documented range.
+     *
+     * @return the problem, or null when the field is absent or in range
+     */
+    private static @Nullable String range(JsonNode node, String field, double min, double max, boolean integer) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return null;
+        }
+        double d = v.isNumber() ? v.asDouble() : Double.NaN;
+        if (Double.isNaN(d) || (integer && d != Math.rint(d)) || d < min || d > max) {
+            return "request." + field + " must be " + (integer ? "an integer" : "a number") + " in ["
+                    + (integer ? String.valueOf((long) min) : String.valueOf(min)) + ", "
+                    + (max == Long.MAX_VALUE ? "inf" : integer ? String.valueOf((long) max) : String.valueOf(max))
+                    + "]";
+        }
+        return null;
     }
 
     private Reply taskResult(@Nullable String taskId) {
@@ -434,25 +676,34 @@ public final class NovitaSimulator extends SimulatorServer {
                 ? "TASK_STATUS_SUCCEED"
                 : g.polls == 1 ? "TASK_STATUS_QUEUED" : "TASK_STATUS_PROCESSING";
         ObjectNode n = JSON.createObjectNode();
-        n.putObject("extra").put("seed", "158881667");
+        // The task-result page's shape: seed and the debug times are strings, empty when not measured.
+        ObjectNode extra = n.putObject("extra");
+        extra.put("seed", "158881667");
+        extra.put("enable_nsfw_detection", g.nsfwDetection);
+        extra.putObject("debug_info")
+                .put("request_info", "")
+                .put("submit_time_ms", "")
+                .put("execute_time_ms", "")
+                .put("complete_time_ms", "");
         n.putObject("task")
                 .put("task_id", taskId)
                 .put("status", status)
                 .put("reason", "")
-                .put("task_type", "TXT_TO_IMG")
+                .put("task_type", g.taskType)
                 .put("eta", Math.max(0, (5000 - age) / 1000))
                 .put("progress_percent", Math.min(100, age / 50));
         ArrayNode images = n.putArray("images");
         if (status.equals("TASK_STATUS_SUCCEED")) {
             for (int i = 0; i < g.images; i++) {
-                ObjectNode img =
-                        images.addObject().put("image_url", baseUrl() + "/_images/" + taskId + "-" + i + ".png");
+                ObjectNode img = images.addObject()
+                        .put("image_url", baseUrl() + "/_images/" + taskId + "-" + i + "." + g.imageType);
                 if (ttlAsString) {
                     img.put("image_url_ttl", "3600");
                 } else {
                     img.put("image_url_ttl", 3600);
                 }
-                img.put("image_type", "png");
+                img.put("image_type", g.imageType);
+                img.putObject("nsfw_detection_result");
             }
         }
         n.putArray("videos");

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -36,12 +37,39 @@ public final class SampleImages {
     }
 
     /**
+     * One sample image in a given format, for simulated generation results that must be what the client asked
+     * for. JPEG is drawn like {@link #png(int)}; the JDK has no WebP writer, so WebP is one fixed 1×1 lossless
+     * image (valid, decodable, the same for every variant).
+     *
+     * @param variant any number
+     * @param format {@code png}, {@code jpeg} or {@code webp}
+     * @return the encoded image
+     * @throws IllegalArgumentException for another format
+     */
+    public static byte[] image(int variant, String format) {
+        switch (format) {
+            case "png":
+                return png(variant);
+            case "webp":
+                return Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+            case "jpeg":
+                return encode(draw(variant), "jpeg");
+            default:
+                throw new IllegalArgumentException("format: " + format + "; allowed png, jpeg, webp");
+        }
+    }
+
+    /**
      * One 64×64 PNG, different for each variant.
      *
      * @param variant any number
      * @return the encoded PNG
      */
     public static byte[] png(int variant) {
+        return encode(draw(variant), "png");
+    }
+
+    private static BufferedImage draw(int variant) {
         BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -56,9 +84,13 @@ public final class SampleImages {
         } finally {
             g.dispose();
         }
+        return img;
+    }
+
+    private static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(img, "png", out);
+            ImageIO.write(img, format, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

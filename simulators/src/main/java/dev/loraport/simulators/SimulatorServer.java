@@ -309,20 +309,45 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     }
 
     /**
-     * Reads a JSON request body.
+     * Reads a JSON request body, with every object member whose value is an explicit {@code null} removed at any
+     * depth. Both services treat {@code "field": null} like a field that is not there (Novita's official Python
+     * SDK sends every unset optional field that way), so every check downstream sees one form of "absent" and
+     * cannot refuse a null that the service accepts, nor accept a null for a field the service requires.
+     * Nulls inside arrays stay: they are values, not absent fields.
      *
      * @param request the request
-     * @return the tree, or null when the body is not JSON
+     * @return the tree, or null when the body is not JSON (or is {@code null} itself)
      */
     protected static @Nullable JsonNode body(Request request) {
         byte[] b = request.getBody();
         if (b == null || b.length == 0) {
             return null;
         }
+        JsonNode tree;
         try {
-            return JSON.readTree(b);
+            tree = JSON.readTree(b);
         } catch (IOException e) {
             return null;
+        }
+        if (tree == null || tree.isNull() || tree.isMissingNode()) {
+            return null;
+        }
+        dropNullMembers(tree);
+        return tree;
+    }
+
+    private static void dropNullMembers(JsonNode node) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                JsonNode v = it.next().getValue();
+                if (v.isNull()) {
+                    it.remove();
+                } else {
+                    dropNullMembers(v);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(SimulatorServer::dropNullMembers);
         }
     }
 

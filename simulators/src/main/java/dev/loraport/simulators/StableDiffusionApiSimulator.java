@@ -204,6 +204,22 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         };
     }
 
+    /** A whole number, as a JSON integer or a string holding one. */
+    private static boolean integral(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return true;
+        }
+        if (!v.isTextual()) {
+            return false;
+        }
+        try {
+            Long.parseLong(v.asText().trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static String last(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
     }
@@ -212,6 +228,11 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         String image = text(body, "image");
         if (image == null) {
             return missing("image");
+        }
+        // Documented as the strings "true" / "false"; a JSON boolean says the same thing.
+        if (body.has("crop")
+                && !Set.of("true", "false").contains(body.get("crop").asText())) {
+            return error(400, "crop must be true or false");
         }
         int comma = image.indexOf(',');
         if (!image.startsWith("data:image/") || comma < 0) {
@@ -258,13 +279,14 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             }
         }
         String trainingType = text(b, "training_type");
+        // training_type is required on all three create pages (fine_tune_v2 is fine_tune without max_train_steps).
+        if (trainingType == null) {
+            return missing("training_type");
+        }
+        if (!TRAINING_TYPES.contains(trainingType)) {
+            return error(400, "training_type must be one of men, women, couple, null");
+        }
         if (endpoint.equals("lora_fine_tune") || endpoint.equals("fine_tune")) {
-            if (trainingType == null) {
-                return missing("training_type");
-            }
-            if (!TRAINING_TYPES.contains(trainingType)) {
-                return error(400, "training_type must be one of men, women, couple, null");
-            }
             String steps = text(b, "max_train_steps");
             if (steps == null) {
                 return missing("max_train_steps");
@@ -282,6 +304,18 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                 && !Set.of("lora", "lycoris").contains(b.get("lora_type").asText())) {
             return error(400, "lora_type must be lora or lycoris");
         }
+        if (b.has("base_model_type")
+                && !Set.of("normal", "sdxl").contains(b.get("base_model_type").asText())) {
+            return error(400, "base_model_type must be normal or sdxl");
+        }
+        if (b.has("seed") && !integral(b.get("seed"))) {
+            return error(400, "seed must be a number");
+        }
+        // fine_tune documents webhook as "" when unused; anything else must be a URL the service can call.
+        String webhook = text(b, "webhook");
+        if (webhook != null && !webhook.startsWith("http://") && !webhook.startsWith("https://")) {
+            return error(400, "webhook must be a URL");
+        }
         String id = jobs.add(
                         taskId -> new StableDiffusionApiTask(taskId, clock().now(), durations, takeTrainingFailure()))
                 .id;
@@ -289,7 +323,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         return Reply.json(
                 200,
                 "{\"status\":\"success\",\"messege\":\"deploying_gpu\",\"data\":\"it will take upto " + minutes
-                        + " minutes.\",\"training_id\":\"" + id + "\",\"model_id\":\"" + id + "\"}");
+                        + " minutes.\",\"training_id\":\"" + id + "\"}");
     }
 
     private Reply status(String id) {
@@ -340,7 +374,6 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         n.put("status", "success");
         n.put("messege", job.reported(stage));
         n.put("data", data);
-        n.put("sim_note", "unknown fields must be ignored");
         return Reply.json(200, n.toString());
     }
 
@@ -393,22 +426,47 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
                 }
             }
         }
-        int samples;
-        try {
-            samples = Integer.parseInt(b.path("samples").asText("1").trim());
-        } catch (NumberFormatException e) {
-            return error(400, "samples must be a number");
+        // Documented ranges (community-models openapi, CommonImageGenerationParams). The examples send numbers
+        // as strings ("512"), so both forms count. num_inference_steps is left alone: the docs contradict
+        // themselves (max 20 "capped", default 31, 20-50 elsewhere).
+        for (String[] r : new String[][] {
+            {"width", "1", "1024"}, {"height", "1", "1024"}, {"samples", "1", "4"}, {"clip_skip", "1", "8"}
+        }) {
+            if (b.has(r[0])) {
+                JsonNode v = b.get(r[0]);
+                if (!integral(v)) {
+                    return error(400, r[0] + " must be a number");
+                }
+                long n = Long.parseLong(v.asText().trim());
+                if (n < Long.parseLong(r[1]) || n > Long.parseLong(r[2])) {
+                    return error(400, r[0] + " must be between " + r[1] + " and " + r[2]);
+                }
+            }
         }
-        if (samples < 1 || samples > 4) {
-            return error(400, "samples must be between 1 and 4");
+        if (b.has("guidance_scale")) {
+            double g;
+            try {
+                g = Double.parseDouble(b.get("guidance_scale").asText().trim());
+            } catch (NumberFormatException e) {
+                return error(400, "guidance_scale must be a number");
+            }
+            if (!(g >= 1 && g <= 20)) {
+                return error(400, "guidance_scale must be between 1 and 20");
+            }
         }
+        if (b.has("seed") && !integral(b.get("seed"))) {
+            return error(400, "seed must be a number");
+        }
+        int samples =
+                b.has("samples") ? Integer.parseInt(b.get("samples").asText().trim()) : 1;
         long id = generationSeq++;
         generations.put(id, new SimulatedGeneration(clock().now(), samples));
         ObjectNode n = JSON.createObjectNode();
         n.put("status", "processing");
         n.put("tip", "for faster speed, keep resolution upto 512x512");
         n.put("eta", 2.5);
-        n.put("messege", "Try to fetch request after given estimated time");
+        // The generation answers are the newer API: "message", spelt right (only training keeps "messege").
+        n.put("message", "Try to fetch request after given estimated time");
         n.put("fetch_result", baseUrl() + "/api/v6/images/fetch/" + id);
         n.put("id", id);
         n.putArray("output");
@@ -422,6 +480,10 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
 
     private Reply fetch(String path, JsonNode body) {
         String idText = path.equals("/api/v6/images/fetch") ? text(body, "request_id") : last(path);
+        if (idText == null && path.equals("/api/v6/images/fetch")) {
+            // request_id is a documented required field of this form: missing is a validation error, not "not found".
+            return missing("request_id");
+        }
         SimulatedGeneration g;
         long id;
         try {
@@ -447,7 +509,7 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             }
         } else {
             n.put("eta", 1.2);
-            n.put("messege", "Try to fetch request after given estimated time");
+            n.put("message", "Try to fetch request after given estimated time");
         }
         return Reply.json(200, n.toString());
     }

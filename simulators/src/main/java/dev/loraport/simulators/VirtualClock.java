@@ -95,6 +95,17 @@ public final class VirtualClock {
     }
 
     /**
+     * How far {@link #advance(Duration)} has moved this clock in total, without the scaled part. Things the real
+     * services time in wall-clock seconds (a presigned URL's {@code X-Amz-Expires}) count real time plus this, so a
+     * test can still jump past them while a demo at speed 600 does not make them expire 600 times sooner.
+     *
+     * @return the sum of all advances
+     */
+    synchronized Duration advanced() {
+        return Duration.ofNanos(offsetNanos);
+    }
+
+    /**
      * How many virtual seconds pass per real second.
      *
      * @return 0 for a manual clock, else the speed factor
