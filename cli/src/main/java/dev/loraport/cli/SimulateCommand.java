@@ -1,5 +1,10 @@
 package dev.loraport.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,14 @@ final class SimulateCommand implements Callable<Integer> {
     @Nullable
     Duration runFor;
 
+    @Option(
+            names = "--env-file",
+            paramLabel = "FILE",
+            description = "also write the settings to FILE as KEY=VALUE lines (for docker --env-file, dotenv, or"
+                    + " `set -a; . FILE; set +a` in a shell)")
+    @Nullable
+    Path envFile;
+
     /** Released when the simulators should stop; tests count it down. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -57,21 +70,41 @@ final class SimulateCommand implements Callable<Integer> {
                 sims.add(sim);
             }
         }
-        ctx.out.println("simulators running (time x" + ctx.simulatorSpeed + "); press Ctrl-C to stop.");
+        // Every line is a comment or an export, so that `eval "$(loraport simulate ...)"` and `. file` work as is.
+        List<String> lines = new ArrayList<>();
+        lines.add("# loraport simulators running (time x" + speed(ctx.simulatorSpeed) + "); Ctrl-C stops them.");
+        EmbeddedSimulator first = sims.get(0);
+        lines.add("LORAPORT_PROVIDER=" + first.simulator.providerId());
+        if (sims.size() > 1) {
+            lines.add("# for the other one: LORAPORT_PROVIDER="
+                    + sims.get(1).simulator.providerId());
+        }
+        // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's: its
+        // speed and the wall-clock instant its clock started give the same time there as here.
+        lines.add("LORAPORT_SIMULATOR_STARTED=" + first.clock.start());
+        lines.add("LORAPORT_SIMULATOR_SPEED=" + speed(ctx.simulatorSpeed));
         for (EmbeddedSimulator sim : sims) {
             String upper = sim.simulator.providerId().toUpperCase(java.util.Locale.ROOT);
-            ctx.out.println();
-            ctx.out.println("# " + sim.simulator.providerId());
-            ctx.out.println("export LORAPORT_PROVIDER=" + sim.simulator.providerId());
-            ctx.out.println("export LORAPORT_" + upper + "_BASE_URL=" + sim.baseUrl());
-            ctx.out.println("export LORAPORT_" + upper + "_API_KEY=" + sim.simulator.apiKey());
-            // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's: its
-            // speed and the wall-clock instant its clock started give the same time there as here.
-            ctx.out.println("export LORAPORT_SIMULATOR_STARTED=" + sim.clock.start());
-            ctx.out.println("export LORAPORT_SIMULATOR_SPEED="
-                    + (ctx.simulatorSpeed == Math.rint(ctx.simulatorSpeed)
-                            ? String.valueOf((long) ctx.simulatorSpeed)
-                            : String.valueOf(ctx.simulatorSpeed)));
+            lines.add("# " + sim.simulator.providerId());
+            lines.add("LORAPORT_" + upper + "_BASE_URL=" + sim.baseUrl());
+            lines.add("LORAPORT_" + upper + "_API_KEY=" + sim.simulator.apiKey());
+        }
+        for (String line : lines) {
+            ctx.out.println(line.startsWith("#") ? line : "export " + line);
+        }
+        if (envFile != null) {
+            try {
+                Path parent = envFile.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                // Written whole, then moved in place: a reader that sees the file sees all of it.
+                Path tmp = envFile.resolveSibling(envFile.getFileName() + ".tmp");
+                Files.write(tmp, lines, StandardCharsets.UTF_8);
+                Files.move(tmp, envFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UsageException("--env-file: cannot write " + envFile + ": " + e.getMessage());
+            }
         }
         ctx.out.flush();
         if (runFor != null) {
@@ -80,5 +113,9 @@ final class SimulateCommand implements Callable<Integer> {
             stop.await();
         }
         return ExitCodes.OK;
+    }
+
+    private static String speed(double speed) {
+        return speed == Math.rint(speed) ? String.valueOf((long) speed) : String.valueOf(speed);
     }
 }

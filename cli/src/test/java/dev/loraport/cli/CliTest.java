@@ -276,6 +276,73 @@ class CliTest {
     }
 
     @Test
+    void simulatesOutputIsSourcedByAShellAsIsAndItsSettingsReachTheSimulator() throws Exception {
+        Path envFile = dir.resolve("sims.env");
+        java.util.concurrent.CompletableFuture<Integer> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Main.run(
+                        new String[] {"simulate", "--for", "PT6S", "--env-file", envFile.toString()},
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()),
+                        Map.of()));
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(envFile) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        // The env file as a shell reads it: `set -a` exports every KEY=VALUE line.
+        Map<String, String> seen = shell("set -a; . '" + envFile + "'; set +a; env");
+        assertThat(seen).containsEntry("LORAPORT_PROVIDER", "novita");
+        String base = seen.get("LORAPORT_NOVITA_BASE_URL");
+        String key = seen.get("LORAPORT_NOVITA_API_KEY");
+        assertThat(base).startsWith("http://127.0.0.1:");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> listed = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v3/training?pagination.limit=10"))
+                        .header("Authorization", "Bearer " + key)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> refused = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v3/training?pagination.limit=10"))
+                        .header("Authorization", "Bearer wrong-key")
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(listed.body()).has("tasks")).as(listed.body()).isTrue();
+        assertThat(refused.statusCode()).isEqualTo(403);
+        // The printed block, as `eval "$(loraport simulate)"` would run it: comments and exports only.
+        assertThat(run(Map.of(), "simulate", "--for", "PT0.1S")).isZero();
+        Path printed = dir.resolve("printed.sh");
+        Files.writeString(printed, out);
+        Map<String, String> evald = shell(". '" + printed + "'; env");
+        assertThat(evald)
+                .containsKeys(
+                        "LORAPORT_PROVIDER",
+                        "LORAPORT_NOVITA_BASE_URL",
+                        "LORAPORT_STABLEDIFFUSIONAPI_API_KEY",
+                        "LORAPORT_SIMULATOR_SPEED");
+        assertThat(out.lines().filter(l -> l.startsWith("export LORAPORT_PROVIDER=")))
+                .hasSize(1);
+    }
+
+    /** Runs a POSIX shell script with an empty environment; fails the test on a non-zero exit. */
+    private static Map<String, String> shell(String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-ec", script).redirectErrorStream(true);
+        pb.environment().clear();
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(text).isZero();
+        Map<String, String> env = new HashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    @Test
     void demoTrainsOnBothSimulatorsAndPrintsTheComparison() throws IOException {
         Path home = dir.resolve("home");
         assertThat(run(
