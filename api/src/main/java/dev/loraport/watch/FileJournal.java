@@ -33,6 +33,8 @@ final class FileJournal {
     static final String TRAILER = "# end ";
     /** The lock file's byte that guards the journal; account locks use others. */
     private static final long JOURNAL_REGION = 0;
+    /** The lock file's byte that guards the refs file; account regions run from 1 to 2^31. */
+    private static final long REFS_REGION = 1L << 40;
 
     private final Path file;
     private final Path lockFile;
@@ -120,6 +122,11 @@ final class FileJournal {
             }
             return result;
         });
+    }
+
+    /** Runs an action holding the lock file's region for the refs file: above every account region. */
+    <T> T lockedRefs(Supplier<T> action) {
+        return FileLocks.locked(lockFile, REFS_REGION, action);
     }
 
     <T> T lockedAccount(String providerId, String account, Supplier<T> action) {

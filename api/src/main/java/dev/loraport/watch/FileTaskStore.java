@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link TaskStore#file(Path)}: one ref per line, rewritten atomically on every change. */
+/**
+ * {@link TaskStore#file(Path)}: one ref per line, reread and rewritten atomically under a lock on every change, so
+ * that several processes on one machine can share it.
+ */
 final class FileTaskStore implements TaskStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileTaskStore.class);
@@ -31,7 +34,6 @@ final class FileTaskStore implements TaskStore {
 
     private final Path file;
     private final FileJournal journal;
-    private @Nullable Map<String, TaskRef> refs;
 
     FileTaskStore(Path file) {
         this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
@@ -41,40 +43,48 @@ final class FileTaskStore implements TaskStore {
     @Override
     public synchronized void save(TaskRef ref) {
         Objects.requireNonNull(ref, "ref == null");
-        Map<String, TaskRef> current = loaded();
-        TaskRef previous = current.put(InMemoryTaskStore.key(ref), ref);
-        if (!ref.equals(previous)) {
-            write(current);
-        }
+        journal.lockedRefs(() -> {
+            Map<String, TaskRef> current = fresh();
+            TaskRef previous = current.put(InMemoryTaskStore.key(ref), ref);
+            if (!ref.equals(previous)) {
+                write(current);
+            }
+            return null;
+        });
     }
 
     @Override
     public synchronized void remove(TaskRef ref) {
-        Map<String, TaskRef> current = loaded();
-        if (current.remove(InMemoryTaskStore.key(ref)) != null) {
-            write(current);
-        }
+        journal.lockedRefs(() -> {
+            Map<String, TaskRef> current = fresh();
+            if (current.remove(InMemoryTaskStore.key(ref)) != null) {
+                write(current);
+            }
+            return null;
+        });
     }
 
     @Override
     public synchronized List<TaskRef> load() {
-        refs = read();
-        return List.copyOf(refs.values());
+        // Reading must not create the folder and its lock file where nothing was ever saved.
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return journal.lockedRefs(() -> List.copyOf(read().values()));
     }
 
-    private Map<String, TaskRef> loaded() {
-        Map<String, TaskRef> current = refs;
-        if (current == null) {
-            try {
-                current = read();
-            } catch (CorruptStoreException e) {
-                // Refusing every save would record each new task nowhere; keep the bad file for a person instead.
-                current = new LinkedHashMap<>();
-                setAside(e);
-            }
-            refs = current;
+    /**
+     * The refs as the file holds them now, read under the refs' lock: another process may have changed them
+     * since this one last looked, and a change written from an older copy would drop its refs.
+     */
+    private Map<String, TaskRef> fresh() {
+        try {
+            return read();
+        } catch (CorruptStoreException e) {
+            // Refusing every save would record each new task nowhere; keep the bad file for a person instead.
+            setAside(e);
+            return new LinkedHashMap<>();
         }
-        return current;
     }
 
     private void setAside(CorruptStoreException e) {
@@ -168,8 +178,6 @@ final class FileTaskStore implements TaskStore {
         try {
             AtomicFiles.write(file, sb.toString());
         } catch (IOException e) {
-            // The in-memory view is ahead of the file now; reread it on next use.
-            refs = null;
             throw new UncheckedIOException("task store " + file + " cannot be written", e);
         }
     }

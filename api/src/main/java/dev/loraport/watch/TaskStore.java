@@ -250,8 +250,10 @@ public interface TaskStore {
      * message naming the file and line, leaving it untouched; the next {@link #save} or {@link #remove} moves it
      * aside to {@code <file>.corrupt-<millis>} for a person to inspect, logs that as an error and records on in a
      * fresh file, so that new tasks are not recorded nowhere. An empty file, CRLF line ends and a UTF-8
-     * byte-order mark are valid. The refs are meant for one process at a time; the create journal beside them
-     * ({@code <file>.journal}, under a lock on {@code <file>.lock}) is shared safely by processes on one machine.
+     * byte-order mark are valid. Every change rereads the file under a lock on {@code <file>.lock}, so processes on
+     * one machine share the refs safely, as they share the create journal beside them ({@code <file>.journal}), the
+     * ids listings showed ({@code <file>.listed}) and the account locks. {@link #load()} of a file never saved
+     * creates nothing. The file store does not {@linkplain #supportsLeases lease}.
      *
      * @param file the file; created with its parent directories on first save
      * @return the store

@@ -183,4 +183,31 @@ class TaskStoreTest {
 
         assertThat(store.load()).containsExactly(B, A);
     }
+
+    @Test
+    void twoFileStoresOnOneFileKeepEachOthersRefs(@TempDir Path folder) {
+        // As two processes would: each instance read the file before the other wrote to it.
+        Path file = folder.resolve("jobs.txt");
+        TaskStore a = TaskStore.file(file);
+        TaskStore b = TaskStore.file(file);
+        TaskRef one = new TaskRef("novita", TaskId.of("one"), null, Instant.EPOCH);
+        TaskRef two = new TaskRef("novita", TaskId.of("two"), null, Instant.EPOCH);
+        TaskRef three = new TaskRef("novita", TaskId.of("three"), null, Instant.EPOCH);
+        a.save(one);
+        assertThat(b.load()).containsExactly(one);
+        a.save(two);
+        b.save(three);
+        a.remove(one);
+
+        assertThat(b.load()).containsExactly(two, three);
+        assertThat(a.load()).containsExactly(two, three);
+    }
+
+    @Test
+    void loadingAStoreNeverSavedCreatesNothing(@TempDir Path folder) {
+        Path file = folder.resolve("sub").resolve("jobs.txt");
+
+        assertThat(TaskStore.file(file).load()).isEmpty();
+        assertThat(folder.resolve("sub")).doesNotExist();
+    }
 }

@@ -1,16 +1,11 @@
 package dev.loraport.cli;
 
-import dev.loraport.watch.CreateIntent;
-import dev.loraport.watch.TaskRef;
 import dev.loraport.watch.TaskStore;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -124,92 +119,8 @@ final class LocalStore {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** The store in {@code file}, safe for several commands at once. */
+    /** The store in {@code file}; the file store is safe for several commands at once. */
     static TaskStore open(Path file) {
-        return new SharedRefs(file);
-    }
-
-    /**
-     * A file store whose refs several commands can change at once. {@link TaskStore#file} keeps its create journal
-     * under an OS lock but reads its refs once and rewrites them from that copy, so two shells (a {@code train} and
-     * a {@code wait}) would drop each other's refs. Here each ref change rereads the file under a lock of the
-     * store's own lock file; the journal and account locks are the file store's.
-     */
-    private static final class SharedRefs implements TaskStore {
-        // A region of the lock file that no provider account uses: the refs' own lock.
-        private static final String LOCK_OWNER = "loraport-cli";
-        private static final String LOCK_NAME = "refs";
-
-        private final Path file;
-        private final TaskStore journal;
-
-        SharedRefs(Path file) {
-            this.file = file;
-            this.journal = TaskStore.file(file);
-        }
-
-        private <T> T fresh(java.util.function.Function<TaskStore, T> op) {
-            return journal.locked(LOCK_OWNER, LOCK_NAME, () -> op.apply(TaskStore.file(file)));
-        }
-
-        @Override
-        public void save(TaskRef ref) {
-            fresh(s -> {
-                s.save(ref);
-                return null;
-            });
-        }
-
-        @Override
-        public void remove(TaskRef ref) {
-            fresh(s -> {
-                s.remove(ref);
-                return null;
-            });
-        }
-
-        @Override
-        public List<TaskRef> load() {
-            // Reading must not create the folder and its lock file (list --local on a machine that never trained).
-            if (!Files.exists(file)) {
-                return List.of();
-            }
-            return fresh(TaskStore::load);
-        }
-
-        @Override
-        public Optional<CreateIntent> begin(CreateIntent intent) {
-            return journal.begin(intent);
-        }
-
-        @Override
-        public void update(CreateIntent intent) {
-            journal.update(intent);
-        }
-
-        @Override
-        public boolean abandon(CreateIntent expected) {
-            return journal.abandon(expected);
-        }
-
-        @Override
-        public Optional<CreateIntent> intent(CreateIntent.Key key) {
-            return journal.intent(key);
-        }
-
-        @Override
-        public List<CreateIntent> intents() {
-            return journal.intents();
-        }
-
-        @Override
-        public <T> T locked(String providerId, String account, Supplier<T> action) {
-            return journal.locked(providerId, account, action);
-        }
-
-        @Override
-        public String toString() {
-            return "LocalStore(" + file + ")";
-        }
+        return TaskStore.file(file);
     }
 }
