@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Builder#stallMultiple stallMultiple} × its provider's expected duration is reported once through
  * {@link TaskListener#onStalled}; it goes on being watched.
  *
+ * <p><b>Fleets.</b> Several watchers over one store that {@linkplain TaskStore#supportsLeases leases} (such as
+ * PostgreSQL's) share its jobs: with {@link Builder#leases} each job is polled by one of them at a time, and
+ * {@link #claimStored} takes a share of the stored jobs, including those of a watcher that closed or died.
+ *
  * <p><b>Time.</b> Every delay goes through a {@link Scheduler}, so tests and benchmarks can run the watcher on
  * virtual time.
  *
