@@ -146,10 +146,7 @@ final class CreateReconciler extends InterceptingProvider {
             CreateIntent mine, TrainingRequest tagged, boolean callerReference, boolean byName, boolean bySnapshot) {
         String reference = mine.clientReference();
         try {
-            @Nullable Set<String> before = bySnapshot && snapshotsProve ? snapshot() : null;
-            if (before != null) {
-                settleSilent(before, mine.key());
-            }
+            @Nullable Set<String> before = bySnapshot && snapshotsProve ? listAndSettle(mine.key()) : null;
             if (callerReference && byName) {
                 // A job of an earlier run, made before this journal knew the reference, wins.
                 Lookup earlier = findByName(reference);
@@ -214,10 +211,7 @@ final class CreateReconciler extends InterceptingProvider {
             // This call holds the account lock that every create of the account sends under: the intent's
             // sender is gone (died, or gave up with the outcome unknown), so waiting for it is pointless. The
             // listing settles it if it can.
-            Set<String> listing = snapshot();
-            if (listing != null) {
-                settleSilent(listing, null);
-            }
+            listAndSettle(null);
             Optional<CreateIntent> now = store.intent(held.key());
             if (now.isEmpty()) {
                 // Proven absent: nothing was made, so this call sends it.
@@ -307,9 +301,8 @@ final class CreateReconciler extends InterceptingProvider {
                         sending.add(i.key());
                     }
                 }
-                Set<String> listing = sending.isEmpty() ? null : snapshot();
-                if (listing != null) {
-                    settleSilent(listing, null);
+                if (!sending.isEmpty()) {
+                    listAndSettle(null);
                 }
                 List<CreateIntent> after = new java.util.ArrayList<>();
                 for (CreateIntent.Key k : sending) {
@@ -354,6 +347,20 @@ final class CreateReconciler extends InterceptingProvider {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Reads the whole listing and {@linkplain #settleSilent settles} cut-off creates from it; the caller holds
+     * the account lock.
+     *
+     * @return the listing's task ids, or null when it could not be read to its end (nothing is settled then)
+     */
+    private @Nullable Set<String> listAndSettle(CreateIntent.@Nullable Key mine) {
+        Set<String> listing = snapshot();
+        if (listing != null) {
+            settleSilent(listing, mine);
+        }
+        return listing;
     }
 
     /**

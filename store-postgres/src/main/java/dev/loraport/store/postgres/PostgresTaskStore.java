@@ -264,13 +264,10 @@ public final class PostgresTaskStore implements TaskStore {
             return Set.of();
         }
         Map<String, TaskRef> byKey = new HashMap<>();
-        List<String> providers = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
         for (TaskRef r : held) {
             byKey.put(r.providerId() + "\n" + r.taskId().value(), r);
-            providers.add(r.providerId());
-            tasks.add(r.taskId().value());
         }
+        RefKeys keys = RefKeys.of(held);
         List<String> kept = query(
                 "UPDATE " + refs
                         + " SET lease_owner = ?, lease_until = clock_timestamp() + ? * interval '1 millisecond'"
@@ -281,8 +278,8 @@ public final class PostgresTaskStore implements TaskStore {
                 rs -> rs.getString(1) + "\n" + rs.getString(2),
                 owner,
                 lease.toMillis(),
-                providers,
-                tasks,
+                keys.providers(),
+                keys.tasks(),
                 owner);
         Set<TaskRef> out = new HashSet<>();
         for (String k : kept) {
@@ -300,19 +297,27 @@ public final class PostgresTaskStore implements TaskStore {
         if (held.isEmpty()) {
             return;
         }
-        List<String> providers = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
-        for (TaskRef r : held) {
-            providers.add(r.providerId());
-            tasks.add(r.taskId().value());
-        }
+        RefKeys keys = RefKeys.of(held);
         update(
                 "UPDATE " + refs + " SET lease_owner = NULL, lease_until = NULL"
                         + " WHERE (provider_id, task_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))"
                         + " AND lease_owner = ?",
-                providers,
-                tasks,
+                keys.providers(),
+                keys.tasks(),
                 owner);
+    }
+
+    /** The (provider id, task id) pairs of refs as two parallel lists, for {@code unnest(?::text[], ?::text[])}. */
+    private record RefKeys(List<String> providers, List<String> tasks) {
+        static RefKeys of(Collection<TaskRef> refs) {
+            List<String> providers = new ArrayList<>(refs.size());
+            List<String> tasks = new ArrayList<>(refs.size());
+            for (TaskRef r : refs) {
+                providers.add(r.providerId());
+                tasks.add(r.taskId().value());
+            }
+            return new RefKeys(providers, tasks);
+        }
     }
 
     @Override
