@@ -447,10 +447,7 @@ public final class NovitaSimulator extends SimulatorServer {
         TaskDurations d = job.durations;
         ObjectNode n = JSON.createObjectNode();
         n.put("task_id", job.id);
-        n.put("task_name", job.name);
-        n.put("task_type", job.type);
         n.put("model_type", "");
-        n.put("created_at", job.reportedCreatedAt.getEpochSecond());
         ArrayNode models = n.putArray("models");
         String raw;
         Duration trainEnd = d.queue().plus(d.training());
@@ -464,7 +461,8 @@ public final class NovitaSimulator extends SimulatorServer {
                     : into.toMillis() * 100 / d.training().toMillis();
             ObjectNode extra = n.putObject("extra");
             extra.put("progress_percent", pct);
-            extra.put("eta_relative", trainEnd.minus(age).toSeconds());
+            // ETA is seconds the client waits: on a sped-up clock that is far less than the virtual time left.
+            extra.put("eta_relative", clock().waitFor(trainEnd.minus(age)).toSeconds());
         } else if (job.failure != null) {
             raw = "FAILED";
         } else {
@@ -503,10 +501,17 @@ public final class NovitaSimulator extends SimulatorServer {
         ArrayNode tasks = n.putArray("tasks");
         int end = Math.min(newestFirst.size(), offset + limit);
         for (int i = offset; i < end; i++) {
-            ObjectNode t = render(newestFirst.get(i));
-            t.remove("extra");
-            t.remove("model_type");
-            tasks.add(t);
+            NovitaTask job = newestFirst.get(i);
+            ObjectNode status = render(job);
+            // The listing documents name, type and creation date, which the status answer does not; and it has
+            // no extra or model_type.
+            ObjectNode t = tasks.addObject();
+            t.put("task_name", job.name);
+            t.put("task_id", job.id);
+            t.put("task_type", job.type);
+            t.set("task_status", status.get("task_status"));
+            t.put("created_at", job.reportedCreatedAt.getEpochSecond());
+            t.set("models", status.get("models"));
         }
         n.putObject("pagination").put("next_cursor", end < newestFirst.size() ? "c_" + end : "");
         return Reply.json(200, n.toString());

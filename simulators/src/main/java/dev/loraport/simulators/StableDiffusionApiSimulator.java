@@ -344,7 +344,9 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
             data = "Training cancelled by user";
         } else if (age.compareTo(d.queue()) < 0) {
             stage = "deploying_gpu";
-            data = "it will take upto " + Math.max(1, d.total().minus(age).toMinutes()) + " minutes.";
+            // Minutes the client waits, as in step(); a sped-up clock may honestly say 0.
+            long upto = clock().waitFor(d.total().minus(age)).toMinutes();
+            data = "it will take upto " + (clock().speed() == 0 ? Math.max(1, upto) : upto) + " minutes.";
         } else if (age.compareTo(trainEnd) < 0) {
             stage = "training_started";
             data = step(1, "Training Started", 5, d.total().minus(age));
@@ -377,9 +379,10 @@ public final class StableDiffusionApiSimulator extends SimulatorServer {
         return Reply.json(200, n.toString());
     }
 
-    private static String step(int n, String phase, int togo, Duration eta) {
-        return "Step:" + n + " " + phase + ", " + togo + " Steps to go : ETA : " + Math.max(0, eta.toMinutes())
-                + " minutes";
+    private String step(int n, String phase, int togo, Duration eta) {
+        // Minutes the client waits: on a sped-up clock, far fewer than the virtual minutes left.
+        long minutes = eta.isNegative() ? 0 : clock().waitFor(eta).toMinutes();
+        return "Step:" + n + " " + phase + ", " + togo + " Steps to go : ETA : " + minutes + " minutes";
     }
 
     private Reply list() {

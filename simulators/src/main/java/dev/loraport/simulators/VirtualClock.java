@@ -115,6 +115,22 @@ public final class VirtualClock {
     }
 
     /**
+     * How long a client must wait, in its own time, for this clock to move by a virtual span: the span itself on a
+     * manual clock (the client's waits are what advance it), the span divided by the speed on a scaled one. Hints
+     * the services give in seconds to wait (an ETA) go through this, so a client that follows them on a sped-up
+     * simulator sees the end within seconds instead of sleeping the virtual minutes in real time.
+     *
+     * @param virtual the span on this clock, not negative
+     * @return the span on the client's clock
+     */
+    public Duration waitFor(Duration virtual) {
+        if (speed == 0) {
+            return virtual;
+        }
+        return Duration.ofNanos((long) Math.ceil(virtual.toNanos() / speed));
+    }
+
+    /**
      * This clock as a {@link Clock}, for code that takes one.
      *
      * @return a UTC clock reading this virtual clock

@@ -83,6 +83,9 @@ public final class NovitaTrainingProvider implements TrainingProvider {
     private final String generateModel;
     // Status must use the path of the task's kind; remember kinds of tasks we created or listed.
     private final Map<String, TrainingKind> kinds = new ConcurrentHashMap<>();
+    // The status answer has no name or creation date (only the listing does): status reports those this
+    // adapter has seen in a create or a listing, and none for a task it has never seen listed.
+    private final Map<String, TrainingTask> listed = new ConcurrentHashMap<>();
 
     private NovitaTrainingProvider(Builder b) {
         AdapterSettings settings = b.settings.build();
@@ -164,7 +167,7 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                     null);
         }
         kinds.put(taskId, request.kind());
-        return TrainingTask.builder()
+        TrainingTask created = TrainingTask.builder()
                 .id(TaskId.of(taskId))
                 .providerId(ID)
                 .name(request.name())
@@ -172,6 +175,8 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 .status(TrainingStatus.QUEUED)
                 .createdAt(clock.instant())
                 .build();
+        listed.put(taskId, created);
+        return created;
     }
 
     /**
@@ -320,7 +325,18 @@ public final class NovitaTrainingProvider implements TrainingProvider {
         JsonNode node = http.execute("status", api.status(path, id.value()));
         TrainingTask task = NovitaMapper.task(node, kind, "status");
         kinds.putIfAbsent(id.value(), kind);
-        return task;
+        TrainingTask seen = listed.get(id.value());
+        if (seen == null || (task.name().isPresent() && task.createdAt().isPresent())) {
+            return task;
+        }
+        TrainingTask.Builder b = task.toBuilder();
+        if (task.name().isEmpty()) {
+            seen.name().ifPresent(b::name);
+        }
+        if (task.createdAt().isEmpty()) {
+            seen.createdAt().ifPresent(b::createdAt);
+        }
+        return b.build();
     }
 
     @Override
@@ -336,6 +352,10 @@ public final class NovitaTrainingProvider implements TrainingProvider {
             for (JsonNode item : items) {
                 TrainingTask t = NovitaMapper.task(item, null, "list");
                 t.kind().ifPresent(k -> kinds.putIfAbsent(t.id().value(), k));
+                if (t.name().isPresent() || t.createdAt().isPresent()) {
+                    // The listing's date is the service's own; it replaces the local guess made at create.
+                    listed.put(t.id().value(), t);
+                }
                 tasks.add(t);
             }
         }

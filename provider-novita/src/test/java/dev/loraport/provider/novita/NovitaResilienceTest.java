@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.loraport.AuthenticationException;
 import dev.loraport.CreateOutcomeUnknownException;
 import dev.loraport.InvalidRequestException;
+import dev.loraport.Page;
 import dev.loraport.PageRequest;
 import dev.loraport.ProviderConfig;
 import dev.loraport.QuotaExceededException;
@@ -227,9 +228,11 @@ class NovitaResilienceTest {
         novita.clearFaults();
         Map<String, Long> jobsPerRef = new HashMap<>();
         long unaccounted = 0;
+        // Each job's name carries the client reference its create was tagged with; the listing has the names.
+        Map<String, String> names = new HashMap<>();
+        Page.streamAll(p, 100).forEach(t -> names.put(t.id().value(), t.name().orElse("")));
         for (String id : novita.taskIds()) {
-            // Each job's name carries the client reference its create was tagged with.
-            String name = p.status(TaskId.of(id)).name().orElse("");
+            String name = names.getOrDefault(id, "");
             String ref = name.substring(name.lastIndexOf('-') + 1);
             jobsPerRef.merge(ref, 1L, Long::sum);
             if (!returned.contains(id) && !unknownRefs.contains(ref)) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loraport.internal.LocalImages;
 import dev.loraport.simulators.NovitaSimulator;
 import dev.loraport.simulators.SampleImages;
+import dev.loraport.simulators.TaskDurations;
 import dev.loraport.simulators.VirtualClock;
 import java.io.IOException;
 import java.net.URI;
@@ -321,6 +322,67 @@ class NovitaSimulatorFidelityTest {
         assertThat(simFields(created, "create")).isEmpty();
         assertThat(simFields(status, "status")).isEmpty();
         assertThat(simFields(list, "list")).isEmpty();
+    }
+
+    @Test
+    void statusAndListingCarryExactlyTheirDocumentedFields() throws Exception {
+        JsonNode created = JSON.readTree(
+                call("POST", "/v3/training/subject", subject().toString()).body());
+        JsonNode status = JSON.readTree(call(
+                        "GET",
+                        "/v3/training/subject?task_id=" + created.get("task_id").asText(),
+                        null)
+                .body());
+        JsonNode list = JSON.readTree(
+                call("GET", "/v3/training?pagination.limit=100", null).body());
+
+        // providers.md A.5: the status answer has no name, type or date; A.6: the listing has them, and no extra.
+        assertThat(fieldNames(status))
+                .contains("task_id", "task_status", "models")
+                .isSubsetOf("task_id", "task_status", "model_type", "models", "extra");
+        assertThat(list.get("tasks")).isNotEmpty();
+        for (JsonNode item : list.get("tasks")) {
+            assertThat(fieldNames(item))
+                    .containsExactlyInAnyOrder(
+                            "task_name", "task_id", "task_type", "task_status", "created_at", "models");
+        }
+    }
+
+    @Test
+    void theEtaOnASpedUpClockIsTheRealSecondsLeftSoAClientFollowingItEndsInSeconds() throws Exception {
+        NovitaSimulator sim = NovitaSimulator.create(VirtualClock.scaled(600));
+        sim.durations(TaskDurations.of(Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO));
+        sim.start();
+        try {
+            String auth = "Bearer " + sim.apiKey();
+            String id = sim.seedTask("eta", Duration.ZERO);
+            // A client of another language following the documented hint: poll, sleep eta_relative, poll again.
+            int polls = 0;
+            String statusNow = "";
+            while (polls < 20 && !statusNow.equals("SUCCESS")) {
+                JsonNode status = JSON.readTree(call(sim, "GET", "/v3/training/subject?task_id=" + id, null, auth)
+                        .body());
+                polls++;
+                statusNow = status.path("task_status").asText();
+                if (statusNow.equals("TRAINING")) {
+                    long eta = status.at("/extra/eta_relative").asLong();
+                    // 10 virtual minutes at speed 600 are one real second, not 600.
+                    assertThat(eta).as("eta_relative at poll %d", polls).isBetween(0L, 1L);
+                    Thread.sleep(Math.max(200, eta * 1000));
+                } else {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(statusNow).as("after %d polls", polls).isEqualTo("SUCCESS");
+        } finally {
+            sim.stop();
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     /** A value that is valid for a documented optional field, per endpoint. */

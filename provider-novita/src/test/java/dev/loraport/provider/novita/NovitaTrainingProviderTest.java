@@ -47,6 +47,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -293,6 +294,28 @@ class NovitaTrainingProviderTest {
 
         assertThat(t.progressPercent()).hasValue(42);
         assertThat(t.eta()).contains(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void statusHasNoNameUntilTheListingShowedOneBecauseTheStatusAnswerCarriesNone() {
+        // The documented status answer (providers.md A.5): no task_name, task_type or created_at.
+        wm.stubFor(get(urlPathEqualTo("/v3/training/subject"))
+                .willReturn(okJson(
+                        "{\"task_id\":\"t7\",\"task_status\":\"TRAINING\",\"model_type\":\"\"," + "\"models\":[]}")));
+        wm.stubFor(get(urlPathEqualTo("/v3/training"))
+                .willReturn(okJson("{\"tasks\":[{\"task_name\":\"alice-lp1234\",\"task_id\":\"t7\","
+                        + "\"task_type\":\"subject\",\"task_status\":\"TRAINING\",\"created_at\":1699325415,"
+                        + "\"models\":[]}],\"pagination\":{\"next_cursor\":\"\"}}")));
+
+        TrainingTask before = provider.status(TaskId.of("t7"));
+        provider.list(PageRequest.first(10));
+        TrainingTask after = provider.status(TaskId.of("t7"));
+
+        assertThat(before.name()).isEmpty();
+        assertThat(before.createdAt()).isEmpty();
+        assertThat(after.name()).contains("alice-lp1234");
+        assertThat(after.createdAt()).contains(Instant.ofEpochSecond(1699325415));
+        assertThat(after.status()).isEqualTo(TrainingStatus.TRAINING);
     }
 
     @Test

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loraport.simulators.SampleImages;
 import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.TaskDurations;
+import dev.loraport.simulators.VirtualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -195,6 +198,33 @@ class StableDiffusionApiSimulatorFidelityTest {
         assertThat(names(status)).containsExactlyInAnyOrder("status", "messege", "data");
         // Generation is the newer API: "message", spelt right, as the community-models OpenAPI file has it.
         assertThat(names(gen)).contains("message").doesNotContain("messege");
+    }
+
+    @Test
+    void etaMinutesOnASpedUpClockAreTheClientsMinutesNotTheVirtualOnes() throws Exception {
+        StableDiffusionApiSimulator sim = StableDiffusionApiSimulator.create(VirtualClock.scaled(600));
+        sim.durations(TaskDurations.of(Duration.ofMinutes(10), Duration.ofMinutes(300), Duration.ofMinutes(10)));
+        sim.start();
+        try {
+            String queued = sim.seedTask("queued", Duration.ZERO);
+            String training = sim.seedTask("training", Duration.ofMinutes(20));
+            ObjectNode key = (ObjectNode) JSON.readTree("{}");
+            key.put("key", sim.apiKey());
+            String q = JSON.readTree(post(sim.baseUrl() + "/api/v3/fine_tune_status/" + queued, key.toString())
+                            .body())
+                    .path("data")
+                    .asText();
+            String t = JSON.readTree(post(sim.baseUrl() + "/api/v3/fine_tune_status/" + training, key.toString())
+                            .body())
+                    .path("data")
+                    .asText();
+
+            // 320 virtual minutes left are 32 real seconds at speed 600: no client should wait 320 minutes.
+            assertThat(q).contains("upto 0 minutes");
+            assertThat(t).contains("ETA : 0 minutes");
+        } finally {
+            sim.stop();
+        }
     }
 
     private static List<String> names(JsonNode n) {
