@@ -83,8 +83,8 @@ public final class NovitaTrainingProvider implements TrainingProvider {
     private final String generateModel;
     // Status must use the path of the task's kind; remember kinds of tasks we created or listed.
     private final Map<String, TrainingKind> kinds = new ConcurrentHashMap<>();
-    // The status answer has no name or creation date (only the listing does): status reports those this
-    // adapter has seen in a create or a listing, and none for a task it has never seen listed.
+    // The status answer has no name or creation date (only the listing does): status reports the name this
+    // adapter sent or saw listed and the date a listing showed, and neither for a task it has never seen.
     private final Map<String, TrainingTask> listed = new ConcurrentHashMap<>();
 
     private NovitaTrainingProvider(Builder b) {
@@ -175,7 +175,8 @@ public final class NovitaTrainingProvider implements TrainingProvider {
                 .status(TrainingStatus.QUEUED)
                 .createdAt(clock.instant())
                 .build();
-        listed.put(taskId, created);
+        // Only the name: this created-at is the local clock's guess, and status passes on only the service's own.
+        listed.put(taskId, created.toBuilder().createdAt(null).build());
         return created;
     }
 
