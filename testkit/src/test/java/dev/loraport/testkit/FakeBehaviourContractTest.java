@@ -43,11 +43,7 @@ class FakeBehaviourContractTest extends ProviderBehaviourContract {
         return new Service() {
             @Override
             public ProviderConfig config() {
-                return ProviderConfig.builder()
-                        .providerId("fake")
-                        .apiKey(KEY)
-                        .baseUrl("http://127.0.0.1:9")
-                        .build();
+                return FakeContractTest.config(KEY);
             }
 
             @Override

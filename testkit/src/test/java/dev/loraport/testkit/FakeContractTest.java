@@ -56,6 +56,15 @@ class FakeContractTest extends TrainingProviderContract {
                 .build();
     }
 
+    /** The fake's configuration: nothing listens at its base URL, the fake has no server. */
+    static ProviderConfig config(String key) {
+        return ProviderConfig.builder()
+                .providerId("fake")
+                .apiKey(key)
+                .baseUrl("http://127.0.0.1:9")
+                .build();
+    }
+
     /** Registered in the test resources, so discovery finds {@code fake}. */
     public static final class FakeFactory implements TrainingProviderFactory {
         @Override
@@ -97,11 +106,7 @@ class FakeContractTest extends TrainingProviderContract {
 
         @Override
         public ProviderConfig config() {
-            return ProviderConfig.builder()
-                    .providerId("fake")
-                    .apiKey(KEY)
-                    .baseUrl("http://127.0.0.1:9")
-                    .build();
+            return FakeContractTest.config(KEY);
         }
 
         @Override

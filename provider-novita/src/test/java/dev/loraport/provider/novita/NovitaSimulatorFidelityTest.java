@@ -308,15 +308,10 @@ class NovitaSimulatorFidelityTest {
     void noAnswerCarriesSimulatorOnlyFields() throws Exception {
         JsonNode slot = JSON.readTree(call("POST", "/v3/assets/training_dataset", "{\"file_extension\":\"webp\"}")
                 .body());
-        JsonNode created = JSON.readTree(
-                call("POST", "/v3/training/subject", subject().toString()).body());
-        JsonNode status = JSON.readTree(call(
-                        "GET",
-                        "/v3/training/subject?task_id=" + created.get("task_id").asText(),
-                        null)
-                .body());
-        JsonNode list = JSON.readTree(
-                call("GET", "/v3/training?pagination.limit=100", null).body());
+        JsonNode[] answers = createStatusAndList();
+        JsonNode created = answers[0];
+        JsonNode status = answers[1];
+        JsonNode list = answers[2];
 
         assertThat(simFields(slot, "assets")).isEmpty();
         assertThat(simFields(created, "create")).isEmpty();
@@ -326,15 +321,9 @@ class NovitaSimulatorFidelityTest {
 
     @Test
     void statusAndListingCarryExactlyTheirDocumentedFields() throws Exception {
-        JsonNode created = JSON.readTree(
-                call("POST", "/v3/training/subject", subject().toString()).body());
-        JsonNode status = JSON.readTree(call(
-                        "GET",
-                        "/v3/training/subject?task_id=" + created.get("task_id").asText(),
-                        null)
-                .body());
-        JsonNode list = JSON.readTree(
-                call("GET", "/v3/training?pagination.limit=100", null).body());
+        JsonNode[] answers = createStatusAndList();
+        JsonNode status = answers[1];
+        JsonNode list = answers[2];
 
         // providers.md A.5: the status answer has no name, type or date; A.6: the listing has them, and no extra.
         assertThat(fieldNames(status))
@@ -377,6 +366,20 @@ class NovitaSimulatorFidelityTest {
         } finally {
             sim.stop();
         }
+    }
+
+    /** A subject create's answer, then that job's status answer, then the listing. */
+    private static JsonNode[] createStatusAndList() throws Exception {
+        JsonNode created = JSON.readTree(
+                call("POST", "/v3/training/subject", subject().toString()).body());
+        JsonNode status = JSON.readTree(call(
+                        "GET",
+                        "/v3/training/subject?task_id=" + created.get("task_id").asText(),
+                        null)
+                .body());
+        JsonNode list = JSON.readTree(
+                call("GET", "/v3/training?pagination.limit=100", null).body());
+        return new JsonNode[] {created, status, list};
     }
 
     private static List<String> fieldNames(JsonNode n) {
