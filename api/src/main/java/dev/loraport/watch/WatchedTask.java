@@ -4,6 +4,7 @@ import dev.loraport.PollPolicy;
 import dev.loraport.RateLimitedException;
 import dev.loraport.TrainingStatus;
 import dev.loraport.TrainingTask;
+import dev.loraport.spi.LoraportMdc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 
 /** One watched job: its handle, and the state the watcher keeps to report changes exactly once. */
 final class WatchedTask implements WatchHandle {
@@ -338,11 +340,34 @@ final class WatchedTask implements WatchHandle {
         deliver(() -> listener.onStatus(task, previous), "onStatus");
     }
 
+    /** Calls a listener with the job's provider, task id and client reference in the MDC, put back afterwards. */
     private void deliver(Runnable call, String method) {
+        String provider = MDC.get(LoraportMdc.PROVIDER);
+        String task = MDC.get(LoraportMdc.TASK_ID);
+        String reference = MDC.get(LoraportMdc.CLIENT_REFERENCE);
+        MDC.put(LoraportMdc.PROVIDER, ref.providerId());
+        MDC.put(LoraportMdc.TASK_ID, ref.taskId().value());
+        if (ref.clientReference() != null) {
+            MDC.put(LoraportMdc.CLIENT_REFERENCE, ref.clientReference());
+        } else {
+            MDC.remove(LoraportMdc.CLIENT_REFERENCE);
+        }
         try {
             call.run();
         } catch (RuntimeException e) {
             TaskWatcher.log().warn("loraport: listener {} for {} threw; ignored", method, ref, e);
+        } finally {
+            restore(LoraportMdc.PROVIDER, provider);
+            restore(LoraportMdc.TASK_ID, task);
+            restore(LoraportMdc.CLIENT_REFERENCE, reference);
+        }
+    }
+
+    private static void restore(String key, @Nullable String previous) {
+        if (previous == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, previous);
         }
     }
 

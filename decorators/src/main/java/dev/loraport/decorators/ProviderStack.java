@@ -14,6 +14,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps an adapter in loraport's decorators, configured from its {@link ProviderConfig}:
  *
- * <pre>Metrics(CreateReconciler(ReadRetry(CircuitBreaker(RateLimiter(adapter)))))</pre>
+ * <pre>Mdc(Metrics(CreateReconciler(ReadRetry(CircuitBreaker(RateLimiter(adapter))))))</pre>
  *
- * <p>so a retried call is timed once, every attempt passes the rate limiter, and an open breaker stops a
+ * <p>so a retried call is timed and observed once, every attempt passes the rate limiter, and an open breaker stops a
  * retry loop. {@link #fromConfig(ProviderConfig)} and {@link #fromEnvironment()} build this stack from
  * configuration alone; use the builder to pass a {@link MeterRegistry}, wrap an adapter built in code, or share
  * one rate limit among every worker of an account ({@link Builder#rateLimit(SharedRateLimit)}).
@@ -88,7 +89,14 @@ import org.jspecify.annotations.Nullable;
  *       calls</td></tr>
  * </table>
  *
- * <p>The global key {@code loraport.metrics.enabled} (default true) turns the metrics decorator off;
+ * <p>The metrics decorator makes one Micrometer {@code Observation} per logical call on the
+ * {@link Builder#observationRegistry observation registry} (named {@code loraport.requests}, see
+ * {@link DefaultLoraportObservationConvention}) and times it in the {@code loraport.requests} timer: through the
+ * registry's meter handler when it has one, else by itself. The outermost decorator, always on, puts the provider,
+ * task id and client reference in SLF4J's MDC while a call runs ({@link dev.loraport.spi.LoraportMdc}).
+ *
+ * <p>The global key {@code loraport.metrics.enabled} (default true) turns the metrics decorator (timer and
+ * observation) off;
  * {@code loraport.store.path} names a file store ({@link TaskStore#file(Path)}) for the create journal, as
  * {@link Builder#store(TaskStore)} does.
  *
@@ -204,6 +212,8 @@ public final class ProviderStack {
         private @Nullable TaskStore store;
         private Clock clock = Clock.systemUTC();
         private @Nullable SharedRateLimit sharedRateLimit;
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+        private @Nullable LoraportObservationConvention observationConvention;
 
         private Builder() {}
 
@@ -277,6 +287,33 @@ public final class ProviderStack {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry == null");
+            return this;
+        }
+
+        /**
+         * Makes one {@code Observation} per logical call on a registry (default: none), for traces and for the
+         * handlers registered there. The {@code loraport.requests} timer is still recorded on the
+         * {@link #meterRegistry meter registry} when the observation registry has no meter handler; when it has
+         * one, that handler's timer is the one (no call is timed twice).
+         *
+         * @param registry the registry, such as Spring Boot's
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = Objects.requireNonNull(registry, "registry == null");
+            return this;
+        }
+
+        /**
+         * Replaces the convention that names and labels the observations (default:
+         * {@link DefaultLoraportObservationConvention}). A convention registered on the observation registry for
+         * {@link LoraportObservationContext} still takes precedence.
+         *
+         * @param convention the convention
+         * @return this builder
+         */
+        public Builder observationConvention(LoraportObservationConvention convention) {
+            this.observationConvention = Objects.requireNonNull(convention, "convention == null");
             return this;
         }
 
@@ -371,7 +408,10 @@ public final class ProviderStack {
             // Above the read retry, so the listings it reads to find a possibly accepted task are retried too.
             p = new CreateReconciler(
                     p, backoff, metrics, shared ? journal : TaskStore.inMemory(), account, shared, inFlightWait, clock);
-            return metricsOn ? new MeteredProvider(p, metrics) : p;
+            if (metricsOn) {
+                p = new MeteredProvider(p, metrics, observationRegistry, observationConvention);
+            }
+            return new LoggingContextProvider(p, id);
         }
 
         private static Path storePath(String value) {

@@ -372,7 +372,14 @@ class ProviderStackTest {
                 .meterRegistry(registry)
                 .build();
 
-        assertThat(p).isNotInstanceOf(MeteredProvider.class);
+        TrainingProvider layer = p;
+        while (layer instanceof dev.loraport.spi.ForwardingTrainingProvider f) {
+            assertThat(layer).isNotInstanceOf(MeteredProvider.class);
+            layer = f.unwrapOnce();
+        }
+        assertThat(layer).isSameAs(adapter);
         assertThat(TrainingProviders.unwrap(p)).isSameAs(adapter);
+        p.status(p.create(request()).id());
+        assertThat(registry.find(LoraportMetrics.REQUESTS).meters()).isEmpty();
     }
 }
