@@ -273,10 +273,9 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
 
     private TrainingTask doCreate(TrainingRequest request) {
         check(request);
-        String zipUrl = prepared.remove(request);
-        if (zipUrl == null) {
-            zipUrl = uploadImages(request);
-        }
+        // The upload is reused until a create of this request is answered: a retried create sends the same URL,
+        // which is what a reconciler looks for.
+        String zipUrl = prepared.computeIfAbsent(request, this::uploadImages);
         String destOwner = owner();
         String destName = destinationName(request);
         ensureModel(destOwner, destName);
@@ -308,6 +307,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         JsonNode created = http.postJson(
                 "create", http.at("/models/" + path(trainer) + "/versions/" + enc(version) + "/trainings"), body);
         TrainingTask task = task(created, "create");
+        prepared.remove(request);
         names.put(task.id().value(), request.name());
         return task.toBuilder().name(request.name()).kind(request.kind()).build();
     }
