@@ -703,6 +703,25 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         }
     }
 
+    /**
+     * Reads the account's default webhook signing secret, {@code GET /v1/webhooks/default/secret}: the {@code
+     * whsec_} value a {@link ReplicateWebhookReceiver} verifies deliveries with. Keep it like the token; this
+     * adapter never logs it.
+     *
+     * @return the {@code whsec_...} secret
+     * @throws TrainingProviderException when the service does not answer with one
+     */
+    public String webhookSecret() {
+        return guard("webhook-secret", () -> {
+            String key = ReplicateHttp.text(http.get("webhook-secret", http.at("/webhooks/default/secret")), "key");
+            if (key == null || !key.startsWith("whsec_")) {
+                throw new MalformedResponseException(
+                        ID, "webhook-secret", "the answer has no whsec_ key", 200, null, null);
+            }
+            return key;
+        });
+    }
+
     @Override
     public void close() {
         // The JDK client's connections close with it on its own; nothing else is held.
