@@ -101,6 +101,8 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
     private final List<String> webhookEvents;
     private final Duration generateTimeout;
     private final Duration generatePollInterval;
+    private final int uploadMaxAttempts;
+    private final java.util.function.Consumer<Duration> pause;
     private final Set<String> modelsKnown = ConcurrentHashMap.newKeySet();
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Map<TrainingRequest, String> prepared = new ConcurrentHashMap<>();
@@ -125,6 +127,8 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         this.webhookEvents = List.copyOf(b.webhookEvents);
         this.generateTimeout = b.generateTimeout;
         this.generatePollInterval = b.generatePollInterval;
+        this.uploadMaxAttempts = b.uploadMaxAttempts;
+        this.pause = b.pause;
         this.info = new ProviderInfo(ID, "Replicate", capabilities(b.trainers, webhook != null));
     }
 
@@ -184,6 +188,10 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
      * @throws IllegalArgumentException naming the key and its allowed values when a setting is wrong
      */
     public static ReplicateTrainingProvider from(ProviderConfig config) {
+        return configure(config).build();
+    }
+
+    static Builder configure(ProviderConfig config) {
         Builder b = builder().apiKey(config.requireApiKey());
         config.baseUrl().ifPresent(b::baseUrl);
         config.connectTimeout().ifPresent(b::connectTimeout);
@@ -202,7 +210,8 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         config.option("webhook.events").ifPresent(v -> b.webhookEvents(List.of(v.split("\\s*,\\s*"))));
         b.generateTimeout(config.durationOption("generate.timeout", b.generateTimeout));
         b.generatePollInterval(config.durationOption("generate.poll-interval", b.generatePollInterval));
-        return b.build();
+        b.uploadMaxAttempts(config.intOption("upload.max-attempts", b.uploadMaxAttempts));
+        return b;
     }
 
     private static URI parse(String key, String value) {
@@ -315,7 +324,22 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
     private String uploadImages(TrainingRequest request) {
         check(request);
         byte[] zip = zip(request.images());
-        JsonNode file = http.upload("upload", http.at("/files"), "training-images.zip", "application/zip", zip);
+        JsonNode file;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                file = http.upload("upload", http.at("/files"), "training-images.zip", "application/zip", zip);
+                break;
+            } catch (TrainingProviderException e) {
+                // An upload makes no job: sending it again costs at most an unused file, which expires.
+                if (!e.isRetryable() || attempt >= uploadMaxAttempts) {
+                    throw e;
+                }
+                Duration wait = e instanceof dev.loraport.RateLimitedException r
+                        ? r.retryAfter().orElse(Duration.ofSeconds(1))
+                        : Duration.ofMillis(250L * attempt);
+                pause.accept(wait.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : wait);
+            }
+        }
         String url = ReplicateHttp.text(file.path("urls"), "get");
         if (url == null) {
             throw new MalformedResponseException(ID, "upload", "the file answer has no urls.get", 201, null, null);
@@ -749,8 +773,40 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         private List<String> webhookEvents = List.of("start", "completed");
         private Duration generateTimeout = Duration.ofMinutes(5);
         private Duration generatePollInterval = Duration.ofSeconds(1);
+        private int uploadMaxAttempts = 3;
+        private java.util.function.Consumer<Duration> pause = Builder::sleep;
 
         private Builder() {}
+
+        private static void sleep(Duration d) {
+            try {
+                Thread.sleep(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderUnavailableException(ID, "upload", "interrupted", null, null, e);
+            }
+        }
+
+        /**
+         * Sets the attempts of the zip upload when it meets a retryable failure (default 3; a 429's
+         * {@code Retry-After} is waited for, at most 60 s).
+         *
+         * @param attempts 1 to 10
+         * @return this builder
+         */
+        public Builder uploadMaxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 10) {
+                throw new IllegalArgumentException(
+                        "loraport.replicate.upload.max-attempts: " + attempts + " is not allowed; allowed: 1 to 10");
+            }
+            this.uploadMaxAttempts = attempts;
+            return this;
+        }
+
+        Builder pause(java.util.function.Consumer<Duration> pause) {
+            this.pause = pause;
+            return this;
+        }
 
         /**
          * Sets the API token (required); it is sent as {@code Authorization: Bearer} to the base URL's origin

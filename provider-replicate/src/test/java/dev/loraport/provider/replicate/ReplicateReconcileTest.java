@@ -42,12 +42,17 @@ class ReplicateReconcileTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final TaskStore store = TaskStore.inMemory();
 
-    TrainingProvider stack() {
-        ProviderConfig config =
-                sim.config().toBuilder().option("ratelimit.enabled", "false").build();
+    TrainingProvider stack(String... options) {
+        ProviderConfig.Builder cfg = sim.config().toBuilder().option("ratelimit.enabled", "false");
+        for (int i = 0; i < options.length; i += 2) {
+            cfg.option(options[i], options[i + 1]);
+        }
+        ProviderConfig config = cfg.build();
         return ProviderStack.builder()
                 .config(config)
-                .adapter(ReplicateTrainingProvider.from(config))
+                .adapter(ReplicateTrainingProvider.configure(config)
+                        .pause(d -> sim.clock().advance(d))
+                        .build())
                 .store(store)
                 .meterRegistry(registry)
                 .sleeper(d -> sim.clock().advance(d))
@@ -138,5 +143,91 @@ class ReplicateReconcileTest {
         assertThat(again.id().value()).isEqualTo(made);
         assertThat(sim.tasksCreated()).isEqualTo(1);
         assertThat(sim.requestCount(Endpoint.CREATE)).isEqualTo(1);
+    }
+
+    @Test
+    void faultSoakCreatesNoDuplicateAndLosesNoCreate() throws Exception {
+        TrainingProvider p = stack(
+                "retry.max-attempts", "6",
+                "circuitbreaker.enabled", "false",
+                "reconcile.max-pages", "100",
+                "destination.naming", "fixed");
+        Fault[] mix = {
+            Fault.acceptedButLost(),
+            Fault.serverError(503),
+            Fault.serverError(500),
+            Fault.rateLimited(Duration.ofSeconds(3)),
+            Fault.connectionReset(),
+            Fault.malformedJson(),
+            Fault.htmlErrorPage()
+        };
+        int seed = 0;
+        for (Endpoint e : new Endpoint[] {Endpoint.CREATE, Endpoint.STATUS, Endpoint.LIST, Endpoint.UPLOAD}) {
+            for (Fault f : mix) {
+                // Seven rules of 3 % each: about a fifth of each endpoint's calls fail, in every way at once.
+                sim.failRandomly(0.03, seed++, e, f);
+            }
+        }
+        java.util.Set<String> returned = new java.util.HashSet<>();
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        java.util.List<Throwable> untyped = new java.util.ArrayList<>();
+        int creates = 300;
+        int refused = 0;
+        int unknown = 0;
+        for (int i = 0; i < creates; i++) {
+            try {
+                returned.add(p.create(request("soak-" + i)).id().value());
+            } catch (CreateOutcomeUnknownException e) {
+                unknown++;
+                messages.add(e.getMessage());
+            } catch (dev.loraport.TrainingProviderException e) {
+                refused++;
+                messages.add(e.getMessage());
+            } catch (RuntimeException e) {
+                untyped.add(e);
+            }
+        }
+        sim.clearFaults();
+        java.util.Set<String> unknownUploads = new java.util.HashSet<>();
+        for (CreateIntent i : store.intents()) {
+            if (i.state() == CreateIntent.State.SENDING) {
+                unknownUploads.add(i.correlation());
+            }
+        }
+        java.util.Map<String, Integer> jobsPerUpload = new java.util.HashMap<>();
+        int unaccounted = 0;
+        for (String id : sim.taskIds()) {
+            String url = inputImages(id);
+            jobsPerUpload.merge(url, 1, Integer::sum);
+            if (!returned.contains(id) && !unknownUploads.contains(url)) {
+                unaccounted++;
+            }
+        }
+        long duplicates = jobsPerUpload.values().stream().filter(n -> n > 1).count();
+        System.out.printf(
+                "replicate fault soak: %d creates -> %d jobs returned, %d refused, %d unknown; %d simulator jobs;"
+                        + " %d duplicates; %d unaccounted; %d create calls, %d upload calls, %d list calls;"
+                        + " reconciliations %.0f found, %.0f absent, %.0f unknown%n",
+                creates,
+                returned.size(),
+                refused,
+                unknown,
+                sim.tasksCreated(),
+                duplicates,
+                unaccounted,
+                sim.requestCount(Endpoint.CREATE),
+                sim.requestCount(Endpoint.UPLOAD),
+                sim.requestCount(Endpoint.LIST),
+                counter(LoraportMetrics.RECONCILIATIONS, "result", "found"),
+                counter(LoraportMetrics.RECONCILIATIONS, "result", "absent"),
+                counter(LoraportMetrics.RECONCILIATIONS, "result", "unknown"));
+
+        assertThat(untyped).isEmpty();
+        assertThat(returned.size() + refused + unknown).isEqualTo(creates);
+        assertThat(duplicates).isZero();
+        assertThat(unaccounted).isZero();
+        assertThat(returned.size()).isGreaterThan(creates * 9 / 10);
+        assertThat(counter(LoraportMetrics.RECONCILIATIONS, "result", "found")).isPositive();
+        assertThat(messages).noneMatch(m -> m.contains(sim.apiKey()));
     }
 }
