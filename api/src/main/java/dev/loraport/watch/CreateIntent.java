@@ -93,7 +93,8 @@ public record CreateIntent(
      * @param reason why the outcome is unknown, or {@code null}
      * @param createdAt when recorded
      * @param updatedAt when last changed
-     * @throws NullPointerException when a part other than the task id or reason is null
+     * @param correlation the provider's correlation value, or {@code null}
+     * @throws NullPointerException when a part other than the task id, reason or correlation is null
      * @throws IllegalArgumentException when a key part is blank, or the state and task id disagree
      */
     public CreateIntent {
