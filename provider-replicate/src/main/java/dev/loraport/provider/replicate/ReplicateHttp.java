@@ -43,7 +43,10 @@ final class ReplicateHttp {
     ReplicateHttp(String id, URI base, String token, Duration connectTimeout, Duration readTimeout) {
         this.id = id;
         String b = base.toString();
-        this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+        b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        // A bare origin (https://api.replicate.com, or a simulator's http://127.0.0.1:PORT) means the API's /v1.
+        String path = base.getRawPath();
+        this.base = URI.create(path == null || path.isEmpty() || path.equals("/") ? b + "/v1" : b);
         this.token = token;
         this.readTimeout = readTimeout;
         this.client = HttpClient.newBuilder()

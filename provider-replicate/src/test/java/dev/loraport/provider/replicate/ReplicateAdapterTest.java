@@ -171,4 +171,12 @@ class ReplicateAdapterTest {
         assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(refused.body()).contains("\"title\"", "\"detail\"", "\"status\":401");
     }
+
+    @Test
+    void aBaseUrlWithoutAPathMeansTheApisV1() {
+        try (ReplicateTrainingProvider bare = ReplicateTrainingProvider.from(
+                sim.config().toBuilder().baseUrl(sim.baseUrl()).build())) {
+            assertThat(bare.list(PageRequest.first(5)).items()).isEmpty();
+        }
+    }
 }
