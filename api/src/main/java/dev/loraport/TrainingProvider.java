@@ -39,6 +39,23 @@ public interface TrainingProvider extends AutoCloseable {
     TrainingTask create(TrainingRequest request);
 
     /**
+     * Does the part of a create that may be repeated safely (such as uploading the images) and returns a value
+     * the service will echo on the listed job, so that a reconciler can record it before the create is sent and
+     * find the job by it after an ambiguous create, where the listing carries no name. A later {@link
+     * #create} of an equal request reuses the prepared work. Providers whose listing shows the job's name need
+     * nothing of this.
+     *
+     * @param request the request
+     * @return the value {@link TrainingTask#correlation()} will carry, or empty (the default) when the provider
+     *     has none
+     * @throws TrainingProviderException when the preparation fails; no job exists then
+     * @since 0.2
+     */
+    default java.util.Optional<String> prepareCreate(TrainingRequest request) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Checks a training request as {@link #create} would, without any network call and without spending
      * anything: every field against {@link ProviderCapabilities}, local images, provider options and whatever
      * else the adapter can see locally. Decorators call it before the work they do ahead of a create (such as

@@ -28,6 +28,7 @@ public final class TrainingTask {
     private final @Nullable Instant createdAt;
     private final List<TrainingModel> models;
     private final @Nullable String failureReason;
+    private final @Nullable String correlation;
 
     private TrainingTask(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id == null");
@@ -45,6 +46,7 @@ public final class TrainingTask {
         this.createdAt = b.createdAt;
         this.models = List.copyOf(b.models);
         this.failureReason = b.failureReason;
+        this.correlation = b.correlation;
     }
 
     /**
@@ -164,9 +166,32 @@ public final class TrainingTask {
         return Optional.ofNullable(failureReason);
     }
 
+    /**
+     * The provider's correlation value, when its listing echoes one: the value {@link
+     * TrainingProvider#prepareCreate} returned for the create that made this job (Replicate: the uploaded zip's
+     * URL). A reconciler matches on it where the listing carries no name.
+     *
+     * @return the value, or empty when the provider has none
+     * @since 0.2
+     */
+    public Optional<String> correlation() {
+        return Optional.ofNullable(correlation);
+    }
+
     private List<Object> values() {
         return Arrays.asList(
-                id, providerId, name, kind, status, rawStatus, progressPercent, eta, createdAt, models, failureReason);
+                id,
+                providerId,
+                name,
+                kind,
+                status,
+                rawStatus,
+                progressPercent,
+                eta,
+                createdAt,
+                models,
+                failureReason,
+                correlation);
     }
 
     @Override
@@ -218,6 +243,7 @@ public final class TrainingTask {
         private @Nullable Instant createdAt;
         private final List<TrainingModel> models = new ArrayList<>();
         private @Nullable String failureReason;
+        private @Nullable String correlation;
 
         private Builder() {}
 
@@ -233,6 +259,7 @@ public final class TrainingTask {
             createdAt = t.createdAt;
             models.addAll(t.models);
             failureReason = t.failureReason;
+            correlation = t.correlation;
         }
 
         /**
@@ -365,6 +392,18 @@ public final class TrainingTask {
          */
         public Builder failureReason(@Nullable String failureReason) {
             this.failureReason = failureReason;
+            return this;
+        }
+
+        /**
+         * Sets the provider's correlation value the listing echoes (see {@link TrainingTask#correlation()}).
+         *
+         * @param correlation the value, or null
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder correlation(@Nullable String correlation) {
+            this.correlation = correlation;
             return this;
         }
 

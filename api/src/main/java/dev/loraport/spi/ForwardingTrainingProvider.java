@@ -64,6 +64,11 @@ public abstract class ForwardingTrainingProvider implements TrainingProvider {
     }
 
     @Override
+    public java.util.Optional<String> prepareCreate(TrainingRequest request) {
+        return delegate.prepareCreate(request);
+    }
+
+    @Override
     public TrainingTask status(TaskId id) {
         return delegate.status(id);
     }

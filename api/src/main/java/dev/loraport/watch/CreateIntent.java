@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param reason why the outcome is unknown, while it is (clipped, never the key)
  * @param createdAt when the intent was recorded
  * @param updatedAt when it last changed
+ * @param correlation the provider's correlation value for this create ({@link
+ *     dev.loraport.TrainingProvider#prepareCreate}), recorded before the create is sent, or null when the provider
+ *     has none; a listed task carrying it ({@link dev.loraport.TrainingTask#correlation()}) is this create's job
  * @since 0.1
  */
 public record CreateIntent(
@@ -40,7 +43,8 @@ public record CreateIntent(
         @Nullable TaskId taskId,
         @Nullable String reason,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Nullable String correlation) {
 
     /** The longest {@link #reason()} kept. */
     public static final int MAX_REASON = 300;
@@ -89,7 +93,8 @@ public record CreateIntent(
      * @param reason why the outcome is unknown, or {@code null}
      * @param createdAt when recorded
      * @param updatedAt when last changed
-     * @throws NullPointerException when a part other than the task id or reason is null
+     * @param correlation the provider's correlation value, or {@code null}
+     * @throws NullPointerException when a part other than the task id, reason or correlation is null
      * @throws IllegalArgumentException when a key part is blank, or the state and task id disagree
      */
     public CreateIntent {
@@ -110,6 +115,55 @@ public record CreateIntent(
         if (reason != null && reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON);
         }
+    }
+
+    /**
+     * An intent without a correlation value, as before 0.2.
+     *
+     * @param providerId the provider id
+     * @param account the account fingerprint
+     * @param clientReference the client reference
+     * @param requestDigest the request digest
+     * @param state the state
+     * @param taskId the task id, once accepted
+     * @param reason why the outcome is unknown
+     * @param createdAt when recorded
+     * @param updatedAt when last changed
+     */
+    public CreateIntent(
+            String providerId,
+            String account,
+            String clientReference,
+            String requestDigest,
+            State state,
+            @Nullable TaskId taskId,
+            @Nullable String reason,
+            Instant createdAt,
+            Instant updatedAt) {
+        this(providerId, account, clientReference, requestDigest, state, taskId, reason, createdAt, updatedAt, null);
+    }
+
+    /**
+     * This intent with the provider's correlation value, recorded before the create is sent.
+     *
+     * @param value the value {@link dev.loraport.TrainingProvider#prepareCreate} returned
+     * @param now the time
+     * @return a new intent
+     * @since 0.2
+     */
+    public CreateIntent withCorrelation(String value, Instant now) {
+        return new CreateIntent(
+                providerId, account, clientReference, requestDigest, state, taskId, reason, createdAt, now, value);
+    }
+
+    /**
+     * The provider's correlation value, when it has one.
+     *
+     * @return the value, or empty
+     * @since 0.2
+     */
+    public Optional<String> correlationValue() {
+        return Optional.ofNullable(correlation);
     }
 
     /**
@@ -151,7 +205,16 @@ public record CreateIntent(
      */
     public CreateIntent accepted(TaskId id, Instant now) {
         return new CreateIntent(
-                providerId, account, clientReference, requestDigest, State.ACCEPTED, id, null, createdAt, now);
+                providerId,
+                account,
+                clientReference,
+                requestDigest,
+                State.ACCEPTED,
+                id,
+                null,
+                createdAt,
+                now,
+                correlation);
     }
 
     /**
@@ -163,7 +226,16 @@ public record CreateIntent(
      */
     public CreateIntent unresolved(String why, Instant now) {
         return new CreateIntent(
-                providerId, account, clientReference, requestDigest, State.SENDING, null, why, createdAt, now);
+                providerId,
+                account,
+                clientReference,
+                requestDigest,
+                State.SENDING,
+                null,
+                why,
+                createdAt,
+                now,
+                correlation);
     }
 
     /**

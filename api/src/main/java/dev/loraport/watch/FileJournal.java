@@ -196,13 +196,15 @@ final class FileJournal {
                 i.taskId() == null ? "-" : enc(i.taskId().value()),
                 i.createdAt().toString(),
                 i.updatedAt().toString(),
-                i.reason() == null ? "-" : enc(i.reason()));
+                i.reason() == null ? "-" : enc(i.reason()),
+                i.correlation() == null ? "-" : enc(i.correlation()));
     }
 
     static CreateIntent parse(String line) {
         String[] f = line.split(" ", -1);
-        if (f.length != 9) {
-            throw new IllegalArgumentException("9 fields expected, " + f.length + " found");
+        // A journal written before 0.2 has no tenth field, the correlation value.
+        if (f.length != 9 && f.length != 10) {
+            throw new IllegalArgumentException("9 or 10 fields expected, " + f.length + " found");
         }
         return new CreateIntent(
                 dec(f[0]),
@@ -213,7 +215,8 @@ final class FileJournal {
                 f[5].equals("-") ? null : TaskId.of(dec(f[5])),
                 f[8].equals("-") ? null : dec(f[8]),
                 Instant.parse(f[6]),
-                Instant.parse(f[7]));
+                Instant.parse(f[7]),
+                f.length < 10 || f[9].equals("-") ? null : dec(f[9]));
     }
 
     private static String enc(String s) {

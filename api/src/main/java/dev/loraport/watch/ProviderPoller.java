@@ -35,7 +35,7 @@ final class ProviderPoller {
 
     final TaskWatcher watcher;
     final TrainingProvider provider;
-    private final String providerId;
+    final String providerId;
     private final boolean listable;
 
     // Guarded by this.
@@ -139,6 +139,28 @@ final class ProviderPoller {
             // Taken out by the running tick, which puts it back when done.
             w.nextPollAt = at;
         }
+    }
+
+    /**
+     * A hint that a job changed (a webhook said so): its watches are due now, still behind any pause the service
+     * asked for. Returns whether this group watches the job.
+     */
+    synchronized boolean pollNow(TaskId id, long now) {
+        List<WatchedTask> ws = byId.get(id);
+        if (ws == null || closed) {
+            return false;
+        }
+        for (WatchedTask w : ws) {
+            if (w.queued) {
+                queue.remove(w);
+                w.nextPollAt = Math.min(w.nextPollAt, now);
+                queue.add(w);
+            } else {
+                w.nextPollAt = Math.min(w.nextPollAt, now);
+            }
+        }
+        ensureScheduled(now);
+        return true;
     }
 
     synchronized void pauseUntil(long at) {

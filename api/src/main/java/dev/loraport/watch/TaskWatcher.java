@@ -411,6 +411,36 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /**
+     * A hint that a watched job has changed, as a provider's webhook reports: its next poll is moved to now
+     * (behind any wait the service asked for), so the change is seen at once instead of at the next scheduled
+     * poll. The poll stays the truth; a hint for a job this watcher does not follow does nothing, so a forged
+     * or stale hint costs at most one status call.
+     *
+     * @param providerId the provider id the job was watched under
+     * @param id the job
+     * @return true when the watcher follows that job and a poll was brought forward
+     * @since 0.2
+     */
+    public boolean pollNow(String providerId, TaskId id) {
+        Objects.requireNonNull(providerId, "providerId == null");
+        Objects.requireNonNull(id, "id == null");
+        List<ProviderPoller> matching = new ArrayList<>();
+        synchronized (lock) {
+            for (ProviderPoller g : groups.values()) {
+                if (g.providerId.equals(providerId)) {
+                    matching.add(g);
+                }
+            }
+        }
+        boolean any = false;
+        long now = nowMillis();
+        for (ProviderPoller g : matching) {
+            any |= g.pollNow(id, now);
+        }
+        return any;
+    }
+
+    /**
      * Counters since this watcher was built, for logs and metrics.
      *
      * @return a snapshot

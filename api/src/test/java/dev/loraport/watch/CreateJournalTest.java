@@ -205,4 +205,17 @@ class CreateJournalTest {
         assertThat(CreateIntent.fingerprint("sk-live-0123456788")).isNotEqualTo(a);
         assertThat(CreateIntent.fingerprint(null)).isEqualTo("none");
     }
+
+    @Test
+    void theFileJournalKeepsTheCorrelationValueAndReadsLinesWrittenWithoutIt() {
+        CreateIntent.Key key = new CreateIntent.Key("replicate", "acct", "ref-1");
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        CreateIntent with = CreateIntent.sending(key, "d", t0).withCorrelation("https://x/files/a b.zip", t0);
+
+        assertThat(FileJournal.parse(FileJournal.format(with))).isEqualTo(with);
+        String legacy = FileJournal.format(CreateIntent.sending(key, "d", t0));
+        String nineFields = legacy.substring(0, legacy.lastIndexOf(' '));
+        assertThat(FileJournal.parse(nineFields).correlation()).isNull();
+        assertThat(FileJournal.parse(nineFields).clientReference()).isEqualTo("ref-1");
+    }
 }

@@ -1009,4 +1009,38 @@ class TaskWatcherTest {
             assertThat(result[0].status()).isEqualTo(TrainingStatus.READY);
         }
     }
+
+    @Test
+    void aPollNowHintBringsTheNextPollForwardAndAnUnknownOneDoesNothing() {
+        ScriptedProvider provider = new ScriptedProvider("fake", clock, false);
+        TaskId id = provider.job(
+                "hinted",
+                steps(
+                        Duration.ZERO,
+                        snap(TrainingStatus.TRAINING, 10),
+                        Duration.ofMinutes(3),
+                        snap(TrainingStatus.READY, null)));
+        try (TaskWatcher slow = TaskWatcher.builder()
+                .scheduler(clock)
+                .minPollInterval(Duration.ofMinutes(10))
+                .maxPollInterval(Duration.ofMinutes(10))
+                .jitter(0)
+                .build()) {
+            WatchHandle handle = slow.watch(provider, id);
+            clock.advance(Duration.ofMinutes(3).plusSeconds(1));
+            assertThat(handle.result()).isNotDone();
+            int before = provider.statusCalls;
+
+            assertThat(slow.pollNow("other", id)).isFalse();
+            assertThat(slow.pollNow("fake", TaskId.of("not-watched"))).isFalse();
+            clock.advance(Duration.ofMillis(1));
+            assertThat(provider.statusCalls).isEqualTo(before);
+            assertThat(slow.pollNow("fake", id)).isTrue();
+            clock.advance(Duration.ofMillis(1));
+
+            assertThat(handle.result()).isCompleted();
+            assertThat(handle.result().join().status()).isEqualTo(TrainingStatus.READY);
+            assertThat(provider.statusCalls).isEqualTo(before + 1);
+        }
+    }
 }

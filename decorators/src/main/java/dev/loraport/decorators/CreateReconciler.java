@@ -116,11 +116,18 @@ final class CreateReconciler extends InterceptingProvider {
         // name must fit the service too.
         delegate().validate(request);
         delegate().validate(tagged);
-        boolean byName = caps.supportsList() && caps.listIncludesNames();
-        boolean bySnapshot = caps.supportsList() && !caps.listIncludesNames();
+        // Where the listing shows no names, the provider may echo a value of its own (Replicate: the uploaded
+        // zip's URL): prepared now, journaled with the intent before the create is sent, looked for afterwards.
+        @Nullable
+        String correlation = caps.supportsList() && !caps.listIncludesNames()
+                ? delegate().prepareCreate(tagged).orElse(null)
+                : null;
+        boolean byName = caps.supportsList() && (caps.listIncludesNames() || correlation != null);
+        boolean bySnapshot = caps.supportsList() && !byName;
         CreateIntent.Key key = new CreateIntent.Key(metrics.providerId(), account, reference);
         String digest = digest(request);
-        Supplier<TrainingTask> journaled = () -> journaled(tagged, key, digest, callerReference, byName, bySnapshot);
+        Supplier<TrainingTask> journaled =
+                () -> journaled(tagged, key, digest, callerReference, byName, bySnapshot, correlation);
         // A before/after diff proves a job ours only if no other create of the account ran in between: the
         // store's lock spans every worker that shares the store.
         return bySnapshot ? store.locked(key.providerId(), account, journaled) : journaled.get();
@@ -132,11 +139,15 @@ final class CreateReconciler extends InterceptingProvider {
             String digest,
             boolean callerReference,
             boolean byName,
-            boolean bySnapshot) {
+            boolean bySnapshot,
+            @Nullable String correlation) {
         CreateIntent mine = CreateIntent.sending(key, digest, clock.instant());
+        if (correlation != null) {
+            mine = mine.withCorrelation(correlation, mine.createdAt());
+        }
         Optional<CreateIntent> held = store.begin(mine);
         if (held.isPresent()) {
-            return fromJournal(held.get(), tagged, digest, byName, bySnapshot);
+            return fromJournal(held.get(), tagged, digest, byName, bySnapshot, correlation);
         }
         return send(mine, tagged, callerReference, byName, bySnapshot);
     }
@@ -147,9 +158,9 @@ final class CreateReconciler extends InterceptingProvider {
         String reference = mine.clientReference();
         try {
             @Nullable Set<String> before = bySnapshot && snapshotsProve ? listAndSettle(mine.key()) : null;
-            if (callerReference && byName) {
+            if (callerReference && byName && mine.correlation() == null) {
                 // A job of an earlier run, made before this journal knew the reference, wins.
-                Lookup earlier = findByName(reference);
+                Lookup earlier = findOwn(mine);
                 if (earlier.task != null) {
                     metrics.duplicateAvoided();
                     log.info(
@@ -171,7 +182,7 @@ final class CreateReconciler extends InterceptingProvider {
                             null);
                 }
             }
-            TrainingTask task = submit(tagged, reference, byName, before);
+            TrainingTask task = submit(tagged, reference, byName, before, mine.correlation());
             accept(mine, task.id());
             return task;
         } catch (CreateOutcomeUnknownException e) {
@@ -195,7 +206,12 @@ final class CreateReconciler extends InterceptingProvider {
      * listing proves no job carries it.
      */
     private TrainingTask fromJournal(
-            CreateIntent held, TrainingRequest tagged, String digest, boolean byName, boolean bySnapshot) {
+            CreateIntent held,
+            TrainingRequest tagged,
+            String digest,
+            boolean byName,
+            boolean bySnapshot,
+            @Nullable String correlation) {
         String reference = held.clientReference();
         if (!held.requestDigest().equals(digest)) {
             throw new InvalidRequestException(
@@ -215,7 +231,7 @@ final class CreateReconciler extends InterceptingProvider {
             Optional<CreateIntent> now = store.intent(held.key());
             if (now.isEmpty()) {
                 // Proven absent: nothing was made, so this call sends it.
-                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot, correlation);
             }
             seen = now.get();
             if (seen.state() == CreateIntent.State.SENDING) {
@@ -238,7 +254,7 @@ final class CreateReconciler extends InterceptingProvider {
             Optional<CreateIntent> now = store.intent(held.key());
             if (now.isEmpty()) {
                 // That create was refused; this call may try again.
-                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot, correlation);
             }
             seen = now.get();
         }
@@ -253,7 +269,7 @@ final class CreateReconciler extends InterceptingProvider {
             return delegate().status(id);
         }
         if (byName) {
-            Lookup found = findByName(reference);
+            Lookup found = findOwn(seen);
             if (found.task != null) {
                 metrics.duplicateAvoided();
                 accept(seen, found.task.id());
@@ -261,7 +277,7 @@ final class CreateReconciler extends InterceptingProvider {
             }
             if (found.absent && seen.reason() != null && store.abandon(seen)) {
                 // Its sender gave up and no job carries the reference: this call takes the create over.
-                return journaled(tagged, held.key(), digest, true, byName, bySnapshot);
+                return journaled(tagged, held.key(), digest, true, byName, bySnapshot, correlation);
             }
         }
         throw new CreateOutcomeUnknownException(
@@ -320,11 +336,11 @@ final class CreateReconciler extends InterceptingProvider {
                     || !i.updatedAt().isBefore(settledBefore)) {
                 continue;
             }
-            if (!byName) {
+            if (!byName && i.correlation() == null) {
                 out.add(i);
                 continue;
             }
-            Lookup found = findByName(i.clientReference());
+            Lookup found = findOwn(i);
             if (found.task != null) {
                 CreateIntent accepted = accept(i, found.task.id());
                 metrics.reconciliation("found");
@@ -509,7 +525,11 @@ final class CreateReconciler extends InterceptingProvider {
     }
 
     private TrainingTask submit(
-            TrainingRequest tagged, String reference, boolean byName, @Nullable Set<String> before) {
+            TrainingRequest tagged,
+            String reference,
+            boolean byName,
+            @Nullable Set<String> before,
+            @Nullable String correlation) {
         for (int attempt = 1; ; attempt++) {
             metrics.attempt(Operation.CREATE);
             log.debug(
@@ -530,7 +550,7 @@ final class CreateReconciler extends InterceptingProvider {
                 if (e instanceof CircuitOpenException) {
                     throw e;
                 }
-                Lookup found = reconcile(reference, byName, before, e);
+                Lookup found = reconcile(reference, byName, before, correlation, e);
                 if (found.task != null) {
                     metrics.duplicateAvoided();
                     createdIds.put(found.task.id().value(), Boolean.TRUE);
@@ -564,7 +584,11 @@ final class CreateReconciler extends InterceptingProvider {
     }
 
     private Lookup reconcile(
-            String reference, boolean byName, @Nullable Set<String> before, TrainingProviderException e) {
+            String reference,
+            boolean byName,
+            @Nullable Set<String> before,
+            @Nullable String correlation,
+            TrainingProviderException e) {
         log.warn(
                 "loraport {} create: outcome unknown ({}); looking for the job with client reference {}",
                 metrics.providerId(),
@@ -575,7 +599,9 @@ final class CreateReconciler extends InterceptingProvider {
             return Lookup.UNKNOWN;
         }
         Lookup result;
-        if (byName) {
+        if (correlation != null) {
+            result = findByCorrelation(correlation);
+        } else if (byName) {
             result = findByName(reference);
         } else if (before != null) {
             result = findBySnapshot(before);
@@ -591,6 +617,16 @@ final class CreateReconciler extends InterceptingProvider {
                 outcome,
                 result.task == null ? "" : " (job " + result.task.id() + ")");
         return result;
+    }
+
+    /** The intent's job: by its correlation value where it has one, else by the reference in the name. */
+    private Lookup findOwn(CreateIntent intent) {
+        String correlation = intent.correlation();
+        return correlation != null ? findByCorrelation(correlation) : findByName(intent.clientReference());
+    }
+
+    private Lookup findByCorrelation(String correlation) {
+        return walk(t -> t.correlation().map(correlation::equals).orElse(false), null);
     }
 
     private Lookup findByName(String reference) {

@@ -65,9 +65,11 @@ public final class SimulatorMain {
             case "novita" -> NovitaSimulator.builder().clock(clock).port(port).build();
             case "stablediffusionapi" ->
                 StableDiffusionApiSimulator.builder().clock(clock).port(port).build();
+            case "replicate" ->
+                ReplicateSimulator.builder().clock(clock).port(port).build();
             default ->
-                throw new IllegalArgumentException(
-                        "--provider: '" + provider + "' is not simulated; allowed: novita, stablediffusionapi");
+                throw new IllegalArgumentException("--provider: '" + provider
+                        + "' is not simulated; allowed: novita, stablediffusionapi, replicate");
         };
         sim.start();
         for (int i = 0; i < seed; i++) {

@@ -118,6 +118,8 @@ public final class PostgresTaskStore implements TaskStore {
                         + " seq bigserial,"
                         + " PRIMARY KEY (provider_id, account, client_reference),"
                         + " CHECK ((state = 'ACCEPTED') = (task_id IS NOT NULL)))",
+                // 0.2: the provider's correlation value; added in place so a 0.1 table keeps its rows.
+                "ALTER TABLE " + schema + ".loraport_create_intent ADD COLUMN IF NOT EXISTS correlation text",
                 "CREATE TABLE IF NOT EXISTS " + schema + ".loraport_task_ref ("
                         + " provider_id text NOT NULL,"
                         + " task_id text NOT NULL,"
@@ -349,7 +351,8 @@ public final class PostgresTaskStore implements TaskStore {
         for (int attempt = 0; ; attempt++) {
             int inserted = update(
                     "INSERT INTO " + intents + " (provider_id, account, client_reference, request_digest, state,"
-                            + " task_id, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " task_id, reason, created_at, updated_at, correlation)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT (provider_id, account, client_reference) DO NOTHING",
                     intent.providerId(),
                     intent.account(),
@@ -359,7 +362,8 @@ public final class PostgresTaskStore implements TaskStore {
                     null,
                     intent.reason(),
                     intent.createdAt(),
-                    intent.updatedAt());
+                    intent.updatedAt(),
+                    intent.correlation());
             if (inserted == 1) {
                 return Optional.empty();
             }
@@ -375,13 +379,15 @@ public final class PostgresTaskStore implements TaskStore {
     public void update(CreateIntent intent) {
         Objects.requireNonNull(intent, "intent == null");
         int changed = update(
-                "UPDATE " + intents + " SET request_digest = ?, state = ?, task_id = ?, reason = ?, updated_at = ?"
+                "UPDATE " + intents + " SET request_digest = ?, state = ?, task_id = ?, reason = ?, updated_at = ?,"
+                        + " correlation = ?"
                         + " WHERE provider_id = ? AND account = ? AND client_reference = ?",
                 intent.requestDigest(),
                 intent.state().name(),
                 intent.taskId() == null ? null : intent.taskId().value(),
                 intent.reason(),
                 intent.updatedAt(),
+                intent.correlation(),
                 intent.providerId(),
                 intent.account(),
                 intent.clientReference());
@@ -425,7 +431,7 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     private static final String INTENT_COLUMNS = "provider_id, account, client_reference, request_digest, state,"
-            + " task_id, reason, created_at, updated_at";
+            + " task_id, reason, created_at, updated_at, correlation";
 
     private static CreateIntent intentOf(ResultSet rs) throws SQLException {
         String task = rs.getString(6);
@@ -438,7 +444,8 @@ public final class PostgresTaskStore implements TaskStore {
                 task == null ? null : TaskId.of(task),
                 rs.getString(7),
                 rs.getObject(8, OffsetDateTime.class).toInstant(),
-                rs.getObject(9, OffsetDateTime.class).toInstant());
+                rs.getObject(9, OffsetDateTime.class).toInstant(),
+                rs.getString(10));
     }
 
     // ---- lock ----

@@ -213,4 +213,36 @@ class PostgresTaskStoreTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aCorrelationValueIsJournaledAndATableOfTheEarlierShapeGetsItsColumnInPlace() throws Exception {
+        // A 0.1 table, without the column, holding one intent.
+        try (java.sql.Connection c = db.getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            st.execute("CREATE TABLE " + schema + ".loraport_create_intent (provider_id text NOT NULL, account text"
+                    + " NOT NULL, client_reference text NOT NULL, request_digest text NOT NULL, state text NOT NULL"
+                    + " CHECK (state IN ('SENDING', 'ACCEPTED')), task_id text, reason text, created_at timestamptz"
+                    + " NOT NULL, updated_at timestamptz NOT NULL, seq bigserial, PRIMARY KEY (provider_id, account,"
+                    + " client_reference), CHECK ((state = 'ACCEPTED') = (task_id IS NOT NULL)))");
+            st.execute("INSERT INTO " + schema + ".loraport_create_intent (provider_id, account, client_reference,"
+                    + " request_digest, state, created_at, updated_at) VALUES ('replicate', 'acct', 'old-1', 'd',"
+                    + " 'SENDING', now(), now())");
+        }
+        TaskStore store = worker();
+        CreateIntent.Key key = new CreateIntent.Key("replicate", "acct", "new-1");
+        CreateIntent mine = CreateIntent.sending(key, "d2", T0).withCorrelation("https://files/abc.zip", T0);
+
+        assertThat(store.begin(mine)).isEmpty();
+
+        assertThat(worker().intent(key).orElseThrow().correlation()).isEqualTo("https://files/abc.zip");
+        assertThat(worker().intent(new CreateIntent.Key("replicate", "acct", "old-1"))
+                        .orElseThrow()
+                        .correlation())
+                .isNull();
+        CreateIntent accepted = mine.accepted(TaskId.of("t1"), T0.plusSeconds(1));
+        store.update(accepted);
+        assertThat(worker().intent(key)).contains(accepted);
+        assertThat(accepted.correlation()).isEqualTo("https://files/abc.zip");
+    }
 }
