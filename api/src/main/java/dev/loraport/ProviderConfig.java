@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  *       <td>a global option ({@code metrics.enabled}...)</td></tr>
  * </table>
  *
+ * <p>{@link #fromMap(Map)} also takes environment-style keys in the same map ({@code LORAPORT_PROVIDER},
+ * {@code LORAPORT_NOVITA_API_KEY}, {@code NOVITA_API_KEY}), translated as {@link #propertiesFromEnvironment}
+ * does; a dotted key wins over the variable for the same setting. When no key is found,
+ * {@link #requireApiKey()} names the keys the map held (never their values).
+ *
  * <p>Option keys match loosely: case, {@code .}, {@code -} and {@code _} are ignored, so
  * {@code retry.max-attempts} and {@code RETRY_MAX_ATTEMPTS} are the same key.
  *
@@ -56,6 +62,8 @@ public final class ProviderConfig {
     private final @Nullable Duration callTimeout;
     private final Map<String, String> options;
     private final Map<String, String> globalOptions;
+    /** The configuration-like key names the map this came from held (never values); null when not from a map. */
+    private final @Nullable List<String> seenKeys;
 
     private ProviderConfig(Builder b) {
         this.providerId = b.providerId;
@@ -66,6 +74,7 @@ public final class ProviderConfig {
         this.callTimeout = b.callTimeout;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.globalOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.globalOptions));
+        this.seenKeys = b.seenKeys;
     }
 
     /**
@@ -111,8 +120,10 @@ public final class ProviderConfig {
      */
     public static ProviderConfig fromMap(@Nullable String providerId, Map<String, String> properties) {
         Builder b = builder().providerId(providerId);
+        b.seenKeys = seenKeys(properties);
         String prefix = providerId == null ? null : "loraport." + providerId.toLowerCase(Locale.ROOT) + ".";
-        for (Map.Entry<String, String> e : properties.entrySet()) {
+        for (Map.Entry<String, String> e :
+                withEnvironmentStyleKeys(providerId, properties).entrySet()) {
             String key = e.getKey().trim();
             String lower = key.toLowerCase(Locale.ROOT);
             if (prefix != null && lower.startsWith(prefix)) {
@@ -127,6 +138,51 @@ public final class ProviderConfig {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The map with its environment-style keys ({@code LORAPORT_NOVITA_API_KEY}, {@code NOVITA_API_KEY},
+     * {@code LORAPORT_RETRY_MAX_ATTEMPTS}) translated as {@link #propertiesFromEnvironment} does; a dotted key
+     * wins over the environment-style key for the same setting.
+     */
+    private static Map<String, String> withEnvironmentStyleKeys(
+            @Nullable String providerId, Map<String, String> properties) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> dotted = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            if (isEnvironmentStyle(e.getKey())) {
+                env.put(e.getKey().trim(), e.getValue());
+            } else {
+                dotted.put(e.getKey(), e.getValue());
+            }
+        }
+        if (env.isEmpty()) {
+            return properties;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(
+                propertiesFromEnvironment(providerId == null ? null : providerId.toLowerCase(Locale.ROOT), env));
+        merged.putAll(dotted);
+        return merged;
+    }
+
+    /** Upper case, digits and underscores, with at least one underscore: a variable name, not a property key. */
+    private static boolean isEnvironmentStyle(String key) {
+        String k = key.trim();
+        return k.indexOf('_') > 0
+                && k.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    }
+
+    /** The names in a map that look like configuration (they mention loraport or a key); values are never kept. */
+    private static List<String> seenKeys(Map<String, String> properties) {
+        return properties.keySet().stream()
+                .filter(k -> {
+                    String lower = k.toLowerCase(Locale.ROOT);
+                    return lower.contains("loraport") || lower.contains("key");
+                })
+                .sorted()
+                .distinct()
+                .limit(20)
+                .toList();
     }
 
     /**
@@ -237,8 +293,14 @@ public final class ProviderConfig {
     public String requireApiKey() {
         if (apiKey == null || apiKey.isBlank()) {
             String id = providerId == null ? "<id>" : providerId;
+            List<String> seen = seenKeys;
             throw new IllegalStateException("no API key: set loraport." + id + ".api-key or LORAPORT_"
-                    + id.toUpperCase(Locale.ROOT) + "_API_KEY");
+                    + id.toUpperCase(Locale.ROOT) + "_API_KEY"
+                    + (seen == null
+                            ? ""
+                            : seen.isEmpty()
+                                    ? "; the configuration held no loraport or key entries"
+                                    : "; keys seen: " + String.join(", ", seen)));
         }
         return apiKey;
     }
@@ -440,6 +502,7 @@ public final class ProviderConfig {
         private @Nullable Duration callTimeout;
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Map<String, String> globalOptions = new LinkedHashMap<>();
+        private @Nullable List<String> seenKeys;
 
         private Builder() {}
 
@@ -452,6 +515,7 @@ public final class ProviderConfig {
             callTimeout = c.callTimeout;
             options.putAll(c.options);
             globalOptions.putAll(c.globalOptions);
+            seenKeys = c.seenKeys;
         }
 
         private void set(String fullKey, String key, String value) {

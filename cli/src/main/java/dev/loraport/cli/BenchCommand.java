@@ -94,6 +94,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
+    @Mixin
+    PollOptions poll = new PollOptions();
+
     @Option(names = "--real", description = "run on the configured real service (spends money: one training per job)")
     boolean real;
 
@@ -129,12 +135,11 @@ final class BenchCommand implements Callable<Integer> {
     @Nullable
     Duration timeoutOption;
 
-    @Option(names = "--json", description = "print the results as JSON instead of a table")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
+        poll.apply(ctx);
         int jobs = jobsOption != null ? jobsOption : real ? 1 : 3;
         Duration timeout = TrainingWorkload.timeout(timeoutOption, real, Duration.ofMinutes(5));
         if (jobs < 1 || jobs > MAX_JOBS) {
@@ -145,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--faults: " + profile.cliName()
                     + " is injected by the simulators only; allowed with --real: none");
         }
-        PrintWriter log = json ? ctx.err : ctx.out;
+        PrintWriter log = global.json ? ctx.err : ctx.out;
         List<Lane> lanes =
                 real ? List.of(TrainingWorkload.realLane(ctx)) : TrainingWorkload.simulatedLanes(ctx, profile::apply);
         log.println("loraport bench: " + jobs + " training(s) per provider on " + lanes.size()
@@ -155,12 +160,14 @@ final class BenchCommand implements Callable<Integer> {
 
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        ProgressView view = new ProgressView(log, !json && System.console() != null);
+        ProgressView view = new ProgressView(log, !global.json && System.console() != null);
         boolean ended = TrainingWorkload.run(lanes, jobs, timeout, (lane, job) -> {}, (lane, job) -> {
-            if (!json) {
+            if (!global.json) {
                 view.update(lane.label(job), job.task);
             }
         });
+        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
+        view.close();
         double wallSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Object> result = new LinkedHashMap<>();
@@ -181,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
         Path jsonFile = out.resolve("bench.json");
         Files.writeString(jsonFile, Render.json(result));
         BenchReport.Written written = BenchReport.write(result, out);
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(result));
         } else {
             printTable(ctx.out, providers);
@@ -192,10 +199,10 @@ final class BenchCommand implements Callable<Integer> {
             ctx.err.println("loraport: no chart: " + written.chartError());
         }
         if (!ended) {
-            return ExitCodes.UNAVAILABLE;
+            return ExitCode.UNAVAILABLE.code();
         }
         boolean allReady = lanes.stream().allMatch(l -> l.runs.stream().allMatch(TaskRun::ready));
-        return allReady ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        return allReady ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
     }
 
     private static Map<String, Object> summary(CliContext ctx, Lane lane) {

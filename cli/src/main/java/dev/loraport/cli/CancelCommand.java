@@ -17,16 +17,28 @@ final class CancelCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
     @Parameters(paramLabel = "TASK", description = "the job id, or provider:id")
     String task;
 
     @Override
     public Integer call() {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
         TaskArg arg = TaskArg.parse(task, ctx);
         var provider = ctx.provider();
         provider.cancel(TaskId.of(arg.id()));
-        ctx.out.println("cancel requested: " + provider.info().id() + ":" + arg.id());
-        return ExitCodes.OK;
+        if (global.json) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("provider", provider.info().id());
+            m.put("id", arg.id());
+            m.put("cancelRequested", true);
+            ctx.out.println(Render.json(m));
+        } else {
+            ctx.out.println("cancel requested: " + provider.info().id() + ":" + arg.id());
+        }
+        return ExitCode.OK.code();
     }
 }

@@ -51,6 +51,7 @@ final class CliContext implements AutoCloseable {
     String storeFlag;
 
     boolean verbose;
+    boolean json;
     double simulatorSpeed = 120;
     boolean simulated;
 

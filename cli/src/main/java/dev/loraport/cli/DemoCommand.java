@@ -36,6 +36,12 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
+    @Mixin
+    PollOptions poll = new PollOptions();
+
     @Option(names = "--real", description = "use the configured real service (spends money)")
     boolean real;
 
@@ -61,17 +67,16 @@ final class DemoCommand implements Callable<Integer> {
     @Nullable
     Duration timeoutOption;
 
-    @Option(names = "--json", description = "print the comparison as JSON")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
+        poll.apply(ctx);
         if (!(faultRate >= 0 && faultRate < 1)) {
             throw new UsageException("--fault-rate: " + faultRate + " is out of range; allowed 0 to below 1");
         }
         Duration timeout = TrainingWorkload.timeout(timeoutOption, real, Duration.ofMinutes(2));
-        PrintWriter log = json ? ctx.err : ctx.out;
+        PrintWriter log = global.json ? ctx.err : ctx.out;
         List<Lane> lanes;
         if (real) {
             lanes = List.of(TrainingWorkload.realLane(ctx));
@@ -87,24 +92,26 @@ final class DemoCommand implements Callable<Integer> {
                     + ")");
         }
 
-        ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
+        ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
         boolean ended = TrainingWorkload.run(
                 lanes,
                 1,
                 timeout,
                 (lane, job) -> {
                     String line = "submitted " + lane.id + ":" + job.task.id();
-                    if (json) {
+                    if (global.json) {
                         log.println(line);
                     } else {
                         view.note(line);
                     }
                 },
                 (lane, job) -> {
-                    if (!json) {
+                    if (!global.json) {
                         view.update(lane.label(job), job.task);
                     }
                 });
+        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
+        view.close();
 
         for (Lane lane : lanes) {
             TaskRun job = lane.runs.get(0);
@@ -114,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                             .prompt("a portrait photo of ohwx person, studio light")
                             .addLora(job.task.models().get(0).name(), 0.7)
                             .build());
-                    job.image = GenerateCommand.save(result, out, lane.id).get(0);
+                    job.image = GenerateCommand.save(result, out, lane.id, true).get(0);
                 } catch (RuntimeException e) {
                     job.error = "generate: " + e.getMessage();
                 }
@@ -122,9 +129,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         report(ctx, lanes);
         if (!ended) {
-            return ExitCodes.UNAVAILABLE;
+            return ExitCode.UNAVAILABLE.code();
         }
-        return lanes.stream().allMatch(l -> l.runs.get(0).ready()) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        return lanes.stream().allMatch(l -> l.runs.get(0).ready()) ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
     }
 
     private void report(CliContext ctx, List<Lane> lanes) {
@@ -145,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
             m.put("error", job.error);
             rows.add(m);
         }
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(rows));
             return;
         }

@@ -26,8 +26,8 @@ final class ListCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
 
     @Option(
             names = "--local",
@@ -44,16 +44,19 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
         if (pageSize < 1 || pageSize > 100) {
             throw new UsageException("--page-size: " + pageSize + " is out of range; allowed 1..100");
         }
         if (local) {
             return listLocal(ctx);
         }
-        List<TrainingTask> tasks = Page.streamAll(ctx.provider(), pageSize).toList();
-        if (json) {
+        dev.loraport.TrainingProvider provider = ctx.provider();
+        List<TrainingTask> tasks = Page.streamAll(provider, pageSize).toList();
+        hintAtFetchStatus(ctx, provider.info().id(), tasks);
+        if (global.json) {
             ctx.out.println(Render.json(tasks.stream().map(Render::task).toList()));
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         List<List<String>> rows = new ArrayList<>();
         for (TrainingTask t : tasks) {
@@ -66,15 +69,15 @@ final class ListCommand implements Callable<Integer> {
         }
         ctx.out.print(Render.table(List.of("id", "name", "status", "raw", "created"), rows));
         ctx.out.println(tasks.size() + " job(s)");
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private int listLocal(CliContext ctx) {
         // The store a configured service's jobs go to; no provider is opened, so no simulator starts either.
         List<TaskRef> refs = ctx.store().load();
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(refs.stream().map(LocalJobs::json).toList()));
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         List<List<String>> rows = new ArrayList<>();
         for (TaskRef r : refs) {
@@ -87,6 +90,25 @@ final class ListCommand implements Callable<Integer> {
         }
         ctx.out.print(Render.table(List.of("provider", "id", "client-ref", "created", "ended-by"), rows));
         ctx.out.println(refs.size() + " local job(s) " + LocalJobs.where(ctx));
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
+    }
+
+    /**
+     * Some services' list (ModelsLab's) answers ids only: their rows show UNKNOWN with no name or date until the
+     * adapter is told to fetch each job's status. Says so on stderr, so the table on stdout stays a table.
+     */
+    static void hintAtFetchStatus(CliContext ctx, String providerId, List<TrainingTask> tasks) {
+        long sparse = tasks.stream()
+                .filter(t -> t.status() == dev.loraport.TrainingStatus.UNKNOWN
+                        || t.name().filter(n -> !n.isBlank()).isEmpty())
+                .count();
+        if (sparse == 0 || ctx.config().booleanOption("list.fetch-status", false)) {
+            return;
+        }
+        String env = "LORAPORT_" + providerId.toUpperCase(java.util.Locale.ROOT) + "_LIST_FETCH_STATUS=true";
+        ctx.err.println("loraport: " + sparse + " job(s) show UNKNOWN or no name/date because " + providerId
+                + "'s list answers ids only; set loraport." + providerId + ".list.fetch-status=true (or " + env
+                + ") to fetch each job's status, one call per job");
+        ctx.err.flush();
     }
 }

@@ -1,6 +1,7 @@
 package dev.loraport.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
             ListCommand.class,
             CancelCommand.class,
             GenerateCommand.class,
-            SimulateCommand.class
+            SimulateCommand.class,
+            CompletionCommand.class,
+            HelpCommand.class
         })
 final class LoraportCommand implements Runnable {
 
@@ -39,6 +42,6 @@ final class LoraportCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "choose a subcommand; try: loraport demo");
+        throw new ParameterException(spec.commandLine(), "choose a subcommand; try: loraport demo, or loraport help");
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Lists the providers found on the class path and what each supports. */
@@ -22,9 +21,6 @@ final class ProvidersCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
-
     @Override
     public Integer call() {
         CliContext ctx = global.apply(parent.ctx);
@@ -36,9 +32,9 @@ final class ProvidersCommand implements Callable<Integer> {
                 infos.add(p.info());
             }
         }
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(infos.stream().map(Render::provider).toList()));
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         List<List<String>> rows = new ArrayList<>();
         for (ProviderInfo i : infos) {
@@ -55,7 +51,7 @@ final class ProvidersCommand implements Callable<Integer> {
         }
         ctx.out.print(
                 Render.table(List.of("id", "name", "kinds", "images", "base models", "cancel/list/generate"), rows));
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private static String yes(boolean b) {

@@ -28,6 +28,13 @@ final class SimulateCommand implements Callable<Integer> {
     GlobalOptions global = new GlobalOptions();
 
     @Option(
+            names = "--speed",
+            paramLabel = "FACTOR",
+            defaultValue = "120",
+            description = "simulated time per real time (default ${DEFAULT-VALUE})")
+    double speed;
+
+    @Option(
             names = "--only",
             paramLabel = "ID",
             description = "run only this simulator: novita or stablediffusionapi (default: both)")
@@ -58,6 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = global.apply(parent.ctx);
+        ctx.simulatorSpeed = SpeedCheck.check(speed);
         if (only != null && !List.of(EmbeddedSimulator.IDS).contains(only)) {
             throw new UsageException("--only: '" + only + "' is not a simulator; allowed: novita, stablediffusionapi");
         }
@@ -89,8 +97,20 @@ final class SimulateCommand implements Callable<Integer> {
             lines.add("LORAPORT_" + upper + "_BASE_URL=" + sim.baseUrl());
             lines.add("LORAPORT_" + upper + "_API_KEY=" + sim.simulator.apiKey());
         }
-        for (String line : lines) {
-            ctx.out.println(line.startsWith("#") ? line : "export " + line);
+        if (global.json) {
+            // One object of the settings, KEY to value, for a script that reads JSON rather than sources a shell.
+            java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
+            for (String line : lines) {
+                if (!line.startsWith("#")) {
+                    int eq = line.indexOf('=');
+                    settings.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            ctx.out.println(Render.json(settings));
+        } else {
+            for (String line : lines) {
+                ctx.out.println(line.startsWith("#") ? line : "export " + line);
+            }
         }
         if (envFile != null) {
             try {
@@ -112,7 +132,7 @@ final class SimulateCommand implements Callable<Integer> {
         } else {
             stop.await();
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private static String speed(double speed) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -30,6 +29,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
     @Parameters(
             arity = "0..1",
             paramLabel = "TASK",
@@ -37,42 +39,48 @@ final class StatusCommand implements Callable<Integer> {
     @Nullable
     String task;
 
-    @Option(names = "--json", description = "print JSON (an array without TASK)")
-    boolean json;
-
     @Override
     public Integer call() {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
         if (task != null) {
             TaskArg arg = TaskArg.parse(task, ctx);
             TrainingTask t = ctx.provider().status(TaskId.of(arg.id()));
-            ctx.out.println(json ? Render.json(Render.task(t)) : Render.taskLine(t));
-            return ExitCodes.OK;
+            ctx.out.println(global.json ? Render.json(Render.task(t)) : Render.taskLine(t));
+            return ended(t) ? ExitCode.JOB_FAILED.code() : ExitCode.OK.code();
         }
         List<TaskRef> refs = LocalJobs.ofConfiguredProvider(ctx, "status");
         TrainingProvider provider = ctx.provider();
         List<Map<String, Object>> rows = new ArrayList<>();
-        int code = ExitCodes.OK;
+        int code = ExitCode.OK.code();
         for (TaskRef ref : refs) {
             try {
                 TrainingTask t = provider.status(ref.taskId());
                 rows.add(Render.task(t));
-                if (!json) {
+                if (ended(t) && code == ExitCode.OK.code()) {
+                    code = ExitCode.JOB_FAILED.code();
+                }
+                if (!global.json) {
                     ctx.out.println(Render.taskLine(t));
                 }
             } catch (RuntimeException e) {
                 // One job gone at the service (or one failed call) must not hide the others.
                 ctx.err.println("loraport: " + ref.providerId() + ":" + ref.taskId() + ": " + e.getMessage());
-                if (code == ExitCodes.OK) {
-                    code = ExitCodes.of(e);
+                if (code == ExitCode.OK.code()) {
+                    code = ExitCode.codeOf(e);
                 }
             }
         }
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(rows));
         } else if (refs.isEmpty()) {
             ctx.out.println(LocalJobs.none(ctx));
         }
         return code;
+    }
+
+    /** FAILED or CANCELED: what a script checking {@code status} must not take for success. */
+    private static boolean ended(TrainingTask t) {
+        return t.status() == dev.loraport.TrainingStatus.FAILED || t.status() == dev.loraport.TrainingStatus.CANCELED;
     }
 }

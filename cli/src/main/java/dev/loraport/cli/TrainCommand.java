@@ -45,6 +45,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
+    @Mixin
+    PollOptions poll = new PollOptions();
+
     @Option(
             names = "--images",
             required = true,
@@ -52,7 +58,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "folder of png/jpeg/webp images; " + "a sibling NAME.txt file is that image's caption")
     Path images;
 
-    @Option(names = "--kind", defaultValue = "SUBJECT", description = "SUBJECT or STYLE (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kind",
+            defaultValue = "SUBJECT",
+            description = "${COMPLETION-CANDIDATES}, any case (default ${DEFAULT-VALUE})")
     TrainingKind kind;
 
     @Option(names = "--name", description = "job name (default: loraport-<folder>)")
@@ -63,38 +72,56 @@ final class TrainCommand implements Callable<Integer> {
     @Nullable
     String baseModel;
 
-    @Option(names = "--instance-prompt", defaultValue = "a photo of ohwx person")
+    @Option(
+            names = "--instance-prompt",
+            defaultValue = "a photo of ohwx person",
+            description = "prompt with the trigger word that names the subject (default: ${DEFAULT-VALUE})")
     String instancePrompt;
 
     @Option(names = "--class-prompt", description = "default: person for SUBJECT")
     @Nullable
     String classPrompt;
 
-    @Option(names = "--steps")
+    @Option(names = "--steps", paramLabel = "N", description = "training steps (default: the provider's)")
     @Nullable
     Integer steps;
 
-    @Option(names = "--learning-rate")
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "RATE",
+            description = "learning rate, such as 1e-4 (default: the provider's)")
     @Nullable
     Double learningRate;
 
-    @Option(names = "--scheduler")
+    @Option(
+            names = "--scheduler",
+            paramLabel = "NAME",
+            description = "learning-rate scheduler, such as constant or cosine (default: the provider's)")
     @Nullable
     String scheduler;
 
-    @Option(names = "--lora-rank")
+    @Option(
+            names = "--lora-rank",
+            paramLabel = "N",
+            description = "LoRA rank (network dimension) (default: the provider's)")
     @Nullable
     Integer loraRank;
 
-    @Option(names = "--lora-alpha")
+    @Option(names = "--lora-alpha", paramLabel = "N", description = "LoRA alpha (scaling) (default: the provider's)")
     @Nullable
     Integer loraAlpha;
 
-    @Option(names = "--batch-size")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            description = "images per training step (default: the provider's)")
     @Nullable
     Integer batchSize;
 
-    @Option(names = "--seed")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "random seed, for a repeatable training (default: random)")
     @Nullable
     Long seed;
 
@@ -115,12 +142,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "how long --wait waits (default ${DEFAULT-VALUE})")
     Duration timeout;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
-
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
+        poll.apply(ctx);
         List<TrainingImage> found = readImages(images);
         TrainingProvider provider = ctx.provider();
         String model = baseModel != null
@@ -154,15 +180,15 @@ final class TrainCommand implements Callable<Integer> {
         String ref = task.providerId() + ":" + task.id();
         // The job exists and bills from here on: say so before anything else can fail or be killed. Under --json on
         // stderr, so stdout stays one JSON document.
-        PrintWriter submitted = json ? ctx.err : ctx.out;
-        submitted.println("submitted " + ref + (json || await ? "" : "  " + task.status()));
+        PrintWriter submitted = global.json ? ctx.err : ctx.out;
+        submitted.println("submitted " + ref + (global.json || await ? "" : "  " + task.status()));
         submitted.flush();
         if (!await) {
             remember(ctx, new TaskRef(task.providerId(), task.id(), clientReference, createdAt(task, Instant.now())));
-            if (json) {
+            if (global.json) {
                 ctx.out.println(Render.json(Render.task(task)));
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         TaskFollower follower = ctx.follower();
         TaskRef watched = new TaskRef(task.providerId(), task.id(), clientReference, createdAt(task, follower.now()));
@@ -177,16 +203,18 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
+            ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
             // The watcher saves the ref in the store first, and removes it once the job ends.
             TrainingTask done = follower.await(provider, watched, task, timeout, t -> {
                 last.set(t);
-                if (!json) {
+                if (!global.json) {
                     view.update(task.providerId(), t);
                 }
             });
-            ctx.out.println(json ? Render.json(Render.task(done)) : Render.taskLine(done));
-            return done.status() == TrainingStatus.READY ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+            // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
+            view.close();
+            ctx.out.println(global.json ? Render.json(Render.task(done)) : Render.taskLine(done));
+            return done.status() == TrainingStatus.READY ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

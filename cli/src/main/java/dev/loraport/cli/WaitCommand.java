@@ -33,6 +33,12 @@ final class WaitCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
+    @Mixin
+    PollOptions poll = new PollOptions();
+
     @Parameters(
             arity = "0..1",
             paramLabel = "TASK",
@@ -47,12 +53,11 @@ final class WaitCommand implements Callable<Integer> {
             description = "how long to wait (default ${DEFAULT-VALUE})")
     Duration timeout;
 
-    @Option(names = "--json", description = "print JSON (an array without TASK)")
-    boolean json;
-
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = global.apply(parent.ctx);
+        service.apply(ctx);
+        poll.apply(ctx);
         if (task == null) {
             return waitForLocalJobs(ctx);
         }
@@ -66,28 +71,30 @@ final class WaitCommand implements Callable<Integer> {
                         && r.taskId().equals(id))
                 .findFirst()
                 .orElseGet(() -> TaskRef.of(provider.info().id(), id, follower.now()));
-        ProgressView view = new ProgressView(ctx.out, !json && System.console() != null);
+        ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
         TrainingTask done = follower.await(provider, ref, null, timeout, t -> {
-            if (!json) {
+            if (!global.json) {
                 view.update(t.providerId(), t);
             }
         });
-        ctx.out.println(json ? Render.json(Render.task(done)) : Render.taskLine(done));
-        return done.status() == TrainingStatus.READY ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
+        view.close();
+        ctx.out.println(global.json ? Render.json(Render.task(done)) : Render.taskLine(done));
+        return done.status() == TrainingStatus.READY ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
     }
 
     private int waitForLocalJobs(CliContext ctx) throws InterruptedException {
         List<TaskRef> refs = LocalJobs.ofConfiguredProvider(ctx, "wait");
         if (refs.isEmpty()) {
-            if (json) {
+            if (global.json) {
                 ctx.out.println(Render.json(List.of()));
             } else {
                 ctx.out.println(LocalJobs.none(ctx));
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         TrainingProvider provider = ctx.provider();
-        if (!json) {
+        if (!global.json) {
             ctx.out.println("waiting for " + refs.size() + " local job(s) of "
                     + provider.info().id());
             ctx.out.flush();
@@ -95,26 +102,26 @@ final class WaitCommand implements Callable<Integer> {
         // One watcher for all of them: it refreshes many jobs with one list call where the service allows.
         List<TaskFollower.Outcome> outcomes = ctx.follower().awaitAll(provider, refs, timeout, t -> {});
         List<Map<String, Object>> rows = new ArrayList<>();
-        int code = ExitCodes.OK;
+        int code = ExitCode.OK.code();
         for (TaskFollower.Outcome o : outcomes) {
             TrainingTask t = o.task();
             RuntimeException error = o.error();
             if (error != null) {
                 ctx.err.println("loraport: " + error.getMessage());
-                if (code == ExitCodes.OK || code == ExitCodes.JOB_FAILED) {
-                    code = ExitCodes.of(error);
+                if (code == ExitCode.OK.code() || code == ExitCode.JOB_FAILED.code()) {
+                    code = ExitCode.codeOf(error);
                 }
-            } else if (t != null && t.status() != TrainingStatus.READY && code == ExitCodes.OK) {
-                code = ExitCodes.JOB_FAILED;
+            } else if (t != null && t.status() != TrainingStatus.READY && code == ExitCode.OK.code()) {
+                code = ExitCode.JOB_FAILED.code();
             }
             if (t != null) {
                 rows.add(Render.task(t));
-                if (!json) {
+                if (!global.json) {
                     ctx.out.println(Render.taskLine(t));
                 }
             }
         }
-        if (json) {
+        if (global.json) {
             ctx.out.println(Render.json(rows));
         }
         return code;

@@ -318,7 +318,7 @@ class CliStoreTest {
         String id = json().get("id").asText();
 
         assertThat(run(env, "wait", id, "--timeout", "300ms", "--poll-min", "20ms", "--store", store.toString()))
-                .isEqualTo(ExitCodes.UNAVAILABLE);
+                .isEqualTo(ExitCode.UNAVAILABLE.code());
 
         assertThat(err).contains("the job keeps running: novita:" + id);
         List<TaskRef> refs = TaskStore.file(store).load();
@@ -337,7 +337,7 @@ class CliStoreTest {
 
     @Test
     void withoutTaskAndWithoutAServiceStatusSaysWhatItNeeds() {
-        assertThat(run(Map.of("LORAPORT_HOME", home.toString()), "status")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of("LORAPORT_HOME", home.toString()), "status")).isEqualTo(ExitCode.USAGE.code());
         assertThat(err).contains("status: TASK is required when no service is configured");
     }
 

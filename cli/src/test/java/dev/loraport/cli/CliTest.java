@@ -222,7 +222,7 @@ class CliTest {
         assertThat(run(env("stablediffusionapi"), "cancel", id)).as(err).isZero();
         assertThat(out).contains("cancel requested: stablediffusionapi:" + id);
 
-        assertThat(run(env("novita"), "cancel", "some-id")).isEqualTo(2);
+        assertThat(run(env("novita"), "cancel", "some-id")).isEqualTo(ExitCode.REJECTED.code());
         assertThat(err.strip()).isEqualTo("loraport: novita cancel: provider 'novita' does not support 'cancel'");
     }
 
@@ -242,7 +242,10 @@ class CliTest {
         assertThat(run(env, "train", "--images", images.toString(), "--base-model", "nope"))
                 .isEqualTo(2);
         assertThat(err).contains("baseModel: 'nope' is not supported");
-        assertThat(err.lines().count()).isEqualTo(1);
+        assertThat(err.lines().toList())
+                .hasSize(2)
+                .last()
+                .isEqualTo("Try 'loraport train --help' for more information.");
         assertThat(run(env, "status", "x", "--provider", "acme")).isEqualTo(2);
         assertThat(err).contains("unknown provider 'acme'").contains("novita");
         assertThat(run(env, "train")).isEqualTo(2);
@@ -462,5 +465,191 @@ class CliTest {
         assertThat(run(env("novita"), "bench", "--real", "--faults", "flaky")).isEqualTo(2);
         assertThat(err).contains("--faults: flaky is injected by the simulators only");
         assertThat(novita.requestCount(Endpoint.ANY)).isZero();
+    }
+
+    // ---- picocli conventions, JSON, exit codes (issue 19) ----
+
+    @Test
+    void helpIsASubcommandAndTakesTheCommandItExplains() {
+        assertThat(run(Map.of(), "help")).as(err).isZero();
+        assertThat(out).contains("Usage: loraport", "help", "completion", "train");
+        assertThat(run(Map.of(), "help", "train")).as(err).isZero();
+        assertThat(out).contains("Usage: loraport train").contains("--images");
+    }
+
+    @Test
+    void completionPrintsABashScriptOfEveryCommandAndOption() throws IOException {
+        assertThat(run(Map.of(), "completion")).as(err).isZero();
+        assertThat(out).contains("complete -F", "loraport", "train", "generate", "--images", "--poll-min");
+        assertThat(run(Map.of(), "completion", "--json")).as(err).isZero();
+        assertThat(json().get("script").asText()).contains("complete -F");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitive() throws IOException {
+        assertThat(run(env("novita"), "train", "--images", images.toString(), "--kind", "subject", "--json"))
+                .as(err)
+                .isZero();
+        assertThat(json().get("status").asText()).isNotBlank();
+        assertThat(run(env("novita"), "train", "--images", images.toString(), "--kind", "nope"))
+                .isEqualTo(2);
+        assertThat(err).contains("SUBJECT", "STYLE");
+    }
+
+    @Test
+    void everyOptionOfEveryCommandHasADescriptionAndEveryCommandTakesJson() {
+        try (CliContext ctx =
+                new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of())) {
+            picocli.CommandLine root = Main.commandLine(ctx);
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            for (picocli.CommandLine sub : root.getSubcommands().values()) {
+                String name = sub.getCommandName();
+                if (name.equals("help")) {
+                    continue; // picocli's own
+                }
+                if (sub.getCommandSpec().findOption("--json") == null) {
+                    missing.add(name + ": no --json");
+                }
+                for (picocli.CommandLine.Model.OptionSpec o :
+                        sub.getCommandSpec().options()) {
+                    if (String.join("", o.description()).isBlank()) {
+                        missing.add(name + " " + o.longestName());
+                    }
+                }
+            }
+            assertThat(missing).isEmpty();
+        }
+    }
+
+    @Test
+    void aUsageErrorIsOneLineAndAHintNotTheWholeUsage() {
+        assertThat(run(Map.of(), "status", "--bogus")).isEqualTo(2);
+        assertThat(err.lines().toList())
+                .containsExactly(
+                        "loraport: Unknown option: '--bogus'", "Try 'loraport status --help' for more information.");
+        assertThat(out).isEmpty();
+
+        assertThat(run(Map.of(), "trian")).isEqualTo(2);
+        assertThat(err.lines().toList()).hasSize(2);
+        assertThat(err).contains("did you mean: train");
+    }
+
+    @Test
+    void optionsThatWouldDoNothingAreRefused() {
+        assertThat(run(Map.of(), "cancel", "--poll-min", "1s", "x")).isEqualTo(2);
+        assertThat(err).contains("Unknown option", "'--poll-min'");
+        assertThat(run(Map.of(), "providers", "--poll-min", "1s")).isEqualTo(2);
+        assertThat(err).contains("Unknown option", "'--poll-min'");
+        assertThat(run(Map.of(), "simulate", "--provider", "novita", "--for", "1ms"))
+                .isEqualTo(2);
+        assertThat(err).contains("Unknown option", "'--provider'");
+    }
+
+    @Test
+    void underJsonAnErrorIsAJsonObjectOnStdoutWithTheCodesMeaning() throws IOException {
+        assertThat(run(Map.of(), "train", "--json")).isEqualTo(2);
+        JsonNode usage = json();
+        assertThat(usage.get("exitCode").asInt()).isEqualTo(2);
+        assertThat(usage.get("meaning").asText()).isEqualTo("usage");
+        assertThat(usage.get("error").asText()).contains("--images");
+
+        assertThat(run(env("novita"), "status", "no-such-job", "--json")).isEqualTo(ExitCode.NOT_FOUND.code());
+        JsonNode notFound = json();
+        assertThat(notFound.get("exitCode").asInt()).isEqualTo(6);
+        assertThat(notFound.get("meaning").asText()).isEqualTo("not-found");
+        assertThat(notFound.get("description").asText()).isEqualTo(ExitCode.NOT_FOUND.meaning());
+        assertThat(err).doesNotContain("no-such-job");
+        assertThat(out + err).doesNotContain(novita.apiKey());
+    }
+
+    @Test
+    void cancelTakesJson() throws IOException {
+        assertThat(run(env("stablediffusionapi"), "train", "--images", images.toString(), "--json"))
+                .as(err)
+                .isZero();
+        String id = json().get("id").asText();
+        assertThat(run(env("stablediffusionapi"), "cancel", id, "--json"))
+                .as(err)
+                .isZero();
+        assertThat(json().get("cancelRequested").asBoolean()).isTrue();
+    }
+
+    @Test
+    void statusOfAFailedJobIsNonZeroAndNotFoundHasItsOwnCode() throws IOException {
+        novita.failNextTraining("bad data");
+        assertThat(run(env("novita"), "train", "--images", images.toString(), "--wait", "--json", "--poll-min", "20ms"))
+                .isEqualTo(1);
+        String id = json().get("id").asText();
+        assertThat(run(env("novita"), "status", id)).isEqualTo(ExitCode.JOB_FAILED.code());
+        assertThat(out).contains("FAILED");
+        assertThat(run(env("novita"), "status", "no-such-job")).isEqualTo(6);
+    }
+
+    @Test
+    void theReadmeListsEveryExitCodeOfTheEnum() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String row : Main.exitCodeTable()) {
+            assertThat(readme).contains(row);
+        }
+        assertThat(ExitCode.INTERRUPTED.code()).isEqualTo(130);
+        assertThat(java.util.Arrays.stream(ExitCode.values())
+                        .map(ExitCode::code)
+                        .distinct())
+                .hasSize(ExitCode.values().length);
+    }
+
+    @Test
+    void aSecondGenerateIntoTheSameFolderRefusesToOverwriteUnlessForced() throws IOException {
+        Map<String, String> env = env("novita");
+        assertThat(run(env, "train", "--images", images.toString(), "--wait", "--json", "--poll-min", "20ms"))
+                .as(err)
+                .isZero();
+        String model = json().get("models").get(0).get("name").asText();
+        Path saved = dir.resolve("gen");
+        String[] generate = {"generate", "--prompt", "ohwx person", "--lora", model, "--out", saved.toString()};
+        assertThat(run(env, generate)).as(err).isZero();
+        Path first = saved.resolve("novita-1.png");
+        byte[] before = Files.readAllBytes(first);
+        Files.write(first, new byte[] {1, 2, 3});
+        long generations = novita.requestCount(Endpoint.GENERATE);
+
+        assertThat(run(env, generate)).isEqualTo(2);
+        assertThat(err).contains("--out", "novita-1.png", "--force");
+        assertThat(Files.readAllBytes(first)).containsExactly(1, 2, 3);
+        assertThat(novita.requestCount(Endpoint.GENERATE)).isEqualTo(generations);
+
+        String[] forced = java.util.Arrays.copyOf(generate, generate.length + 1);
+        forced[generate.length] = "--force";
+        assertThat(run(env, forced)).as(err).isZero();
+        assertThat(Files.readAllBytes(first)).isNotEqualTo(new byte[] {1, 2, 3}).hasSizeGreaterThan(before.length / 2);
+    }
+
+    @Test
+    void aRejectedGenerationHasItsOwnCodeNotTheUsageCode() {
+        // The service refuses a LoRA it does not know: that is not a mistake on the command line.
+        assertThat(run(
+                        env("novita"),
+                        "generate",
+                        "--prompt",
+                        "x",
+                        "--lora",
+                        "no-such-lora",
+                        "--out",
+                        dir.resolve("g").toString()))
+                .isEqualTo(ExitCode.REJECTED.code())
+                .isNotEqualTo(ExitCode.USAGE.code());
+        assertThat(err).contains("no-such-lora").doesNotContain("Try 'loraport");
+    }
+
+    @Test
+    void modelsLabListWithSparseRowsPointsAtFetchStatus() {
+        Map<String, String> env = env("stablediffusionapi");
+        assertThat(run(env, "train", "--images", images.toString())).as(err).isZero();
+        assertThat(run(env, "list")).as(err).isZero();
+        assertThat(err).contains("loraport.stablediffusionapi.list.fetch-status=true");
+
+        env.put("LORAPORT_STABLEDIFFUSIONAPI_LIST_FETCH_STATUS", "true");
+        assertThat(run(env, "list")).as(err).isZero();
+        assertThat(err).doesNotContain("fetch-status");
     }
 }
