@@ -2,6 +2,7 @@ package dev.loraport.cli;
 
 import dev.loraport.ProviderConfig;
 import dev.loraport.simulators.NovitaSimulator;
+import dev.loraport.simulators.ReplicateSimulator;
 import dev.loraport.simulators.SimulatorServer;
 import dev.loraport.simulators.StableDiffusionApiSimulator;
 import dev.loraport.simulators.VirtualClock;
@@ -9,7 +10,7 @@ import dev.loraport.simulators.VirtualClock;
 /** A simulator started in this process on a sped-up clock, with a configuration pointing at it. */
 final class EmbeddedSimulator implements AutoCloseable {
 
-    static final String[] IDS = {"novita", "stablediffusionapi"};
+    static final String[] IDS = {"novita", "stablediffusionapi", "replicate"};
 
     final SimulatorServer simulator;
     final VirtualClock clock;
@@ -25,9 +26,11 @@ final class EmbeddedSimulator implements AutoCloseable {
             case "novita" -> NovitaSimulator.builder().clock(clock).port(port).build();
             case "stablediffusionapi" ->
                 StableDiffusionApiSimulator.builder().clock(clock).port(port).build();
+            case "replicate" ->
+                ReplicateSimulator.builder().clock(clock).port(port).build();
             default ->
                 throw new UsageException(
-                        "no simulator for provider '" + id + "'; simulators exist for: novita, stablediffusionapi");
+                        "no simulator for provider '" + id + "'; simulators exist for: " + String.join(", ", IDS));
         };
         sim.start();
         return new EmbeddedSimulator(sim, clock);

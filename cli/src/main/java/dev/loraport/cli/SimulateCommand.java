@@ -37,7 +37,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--only",
             paramLabel = "ID",
-            description = "run only this simulator: novita or stablediffusionapi (default: both)")
+            description = "run only this simulator: novita, stablediffusionapi or replicate (default: all)")
     @Nullable
     String only;
 
@@ -46,6 +46,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--stablediffusionapi-port", defaultValue = "0", description = "port, 0 for any free one")
     int sdaPort;
+
+    @Option(names = "--replicate-port", defaultValue = "0", description = "port, 0 for any free one")
+    int replicatePort;
 
     @Option(names = "--for", paramLabel = "DURATION", description = "stop after this long (default: until Ctrl-C)")
     @Nullable
@@ -62,18 +65,26 @@ final class SimulateCommand implements Callable<Integer> {
     /** Released when the simulators should stop; tests count it down. */
     final CountDownLatch stop = new CountDownLatch(1);
 
+    private int port(String id) {
+        return switch (id) {
+            case "novita" -> novitaPort;
+            case "stablediffusionapi" -> sdaPort;
+            default -> replicatePort;
+        };
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = global.apply(parent.ctx);
         ctx.simulatorSpeed = SpeedCheck.check(speed);
         if (only != null && !List.of(EmbeddedSimulator.IDS).contains(only)) {
-            throw new UsageException("--only: '" + only + "' is not a simulator; allowed: novita, stablediffusionapi");
+            throw new UsageException(
+                    "--only: '" + only + "' is not a simulator; allowed: " + String.join(", ", EmbeddedSimulator.IDS));
         }
         List<EmbeddedSimulator> sims = new ArrayList<>();
         for (String id : EmbeddedSimulator.IDS) {
             if (only == null || only.equals(id)) {
-                EmbeddedSimulator sim =
-                        EmbeddedSimulator.start(id, ctx.simulatorSpeed, id.equals("novita") ? novitaPort : sdaPort);
+                EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, port(id));
                 ctx.register(sim);
                 sims.add(sim);
             }
@@ -83,9 +94,8 @@ final class SimulateCommand implements Callable<Integer> {
         lines.add("# loraport simulators running (time x" + speed(ctx.simulatorSpeed) + "); Ctrl-C stops them.");
         EmbeddedSimulator first = sims.get(0);
         lines.add("LORAPORT_PROVIDER=" + first.simulator.providerId());
-        if (sims.size() > 1) {
-            lines.add("# for the other one: LORAPORT_PROVIDER="
-                    + sims.get(1).simulator.providerId());
+        for (EmbeddedSimulator other : sims.subList(1, sims.size())) {
+            lines.add("# or: LORAPORT_PROVIDER=" + other.simulator.providerId());
         }
         // Lets wait and train --wait in another shell poll on the simulator's time, not the wall clock's: its
         // speed and the wall-clock instant its clock started give the same time there as here.

@@ -161,13 +161,20 @@ final class TrainingWorkload {
     static TrainingRequest request(TrainingProvider provider) {
         String baseModel =
                 provider.info().capabilities().baseModels().stream().findFirst().orElse("v1-5-pruned-emaonly");
+        // A service that names the fields it takes (Replicate's flux trainer: a trigger word, no class prompt)
+        // refuses any other, so the class prompt goes only where it is accepted.
+        boolean takesClassPrompt = provider.info()
+                .capabilities()
+                .trainingFields()
+                .map(fields -> fields.contains("classPrompt"))
+                .orElse(true);
         return TrainingRequest.builder()
                 .name("loraport-demo")
                 .kind(TrainingKind.SUBJECT)
                 .baseModel(baseModel)
                 .images(SampleImages.pngs(6))
                 .instancePrompt("a photo of ohwx person")
-                .classPrompt("person")
+                .classPrompt(takesClassPrompt ? "person" : null)
                 .steps(500)
                 .build();
     }
