@@ -99,8 +99,9 @@ class CliTest {
     void providersListsBothWithCapabilitiesAsJson() throws IOException {
         assertThat(run(Map.of(), "providers", "--json")).isZero();
 
-        assertThat(json().size()).isEqualTo(2);
-        assertThat(json().findValuesAsText("id")).containsExactlyInAnyOrder("novita", "stablediffusionapi");
+        assertThat(json().size()).isEqualTo(3);
+        assertThat(json().findValuesAsText("id"))
+                .containsExactlyInAnyOrder("novita", "stablediffusionapi", "replicate");
         assertThat(run(Map.of(), "providers")).isZero();
         assertThat(out).contains("novita", "stablediffusionapi");
     }
@@ -360,7 +361,7 @@ class CliTest {
                 .isZero();
 
         JsonNode rows = json();
-        assertThat(rows.findValuesAsText("provider")).containsExactly("novita", "stablediffusionapi");
+        assertThat(rows.findValuesAsText("provider")).containsExactly("novita", "stablediffusionapi", "replicate");
         assertThat(rows.findValuesAsText("status")).containsOnly("READY");
         for (JsonNode row : rows) {
             assertThat(Files.exists(Path.of(row.get("image").asText()))).isTrue();
@@ -397,7 +398,7 @@ class CliTest {
         JsonNode result = json();
         assertThat(result.get("faults").asText()).isEqualTo("chaos");
         assertThat(result.get("providers").findValuesAsText("provider"))
-                .containsExactly("novita", "stablediffusionapi");
+                .containsExactly("novita", "stablediffusionapi", "replicate");
         for (JsonNode p : result.get("providers")) {
             String id = p.get("provider").asText();
             assertThat(p.get("ready").asInt()).as(id).isEqualTo(2);
