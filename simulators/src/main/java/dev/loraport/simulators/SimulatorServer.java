@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.loraport.ProviderConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +54,7 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
     private final Deque<Rule> once = new ArrayDeque<>();
     private final List<Rule> standing = new ArrayList<>();
     private final Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Integer> faulted = new EnumMap<>(Endpoint.class);
     private final Deque<String> trainingFailures = new ArrayDeque<>();
     private @Nullable WireMockServer server;
     /** How long jobs created from now on take. */
@@ -279,6 +282,45 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
         return counts.getOrDefault(endpoint, 0);
     }
 
+    /**
+     * How many requests to an endpoint were answered with a scripted failure instead of the service's answer:
+     * every fault but {@link Fault.Kind#DELAY}, which only slows the real answer. {@link #clearFaults()} does not
+     * reset the count, as it does not reset {@link #requestCount(Endpoint)}.
+     *
+     * @param endpoint which requests, or {@link Endpoint#ANY} for all
+     * @return the count, 0 or more
+     */
+    public synchronized int faultsInjected(Endpoint endpoint) {
+        if (endpoint == Endpoint.ANY) {
+            return faulted.values().stream().mapToInt(Integer::intValue).sum();
+        }
+        return faulted.getOrDefault(endpoint, 0);
+    }
+
+    /**
+     * When a task's phases begin and end on this simulator's clock: what really happened, to compare with what a
+     * client saw and when. A raw status forced with {@link #forceRawStatus} is not reflected.
+     *
+     * @param taskId the service's id of the task
+     * @return its phases, or empty when there is no such task
+     */
+    public final synchronized Optional<TaskTimeline> taskTimeline(String taskId) {
+        SimulatedTask t = tasks().get(taskId);
+        if (t == null) {
+            return Optional.empty();
+        }
+        Instant started = t.createdAt.plus(t.durations.queue());
+        Instant trained = started.plus(t.durations.training());
+        boolean succeeds = t.failure == null;
+        return Optional.of(new TaskTimeline(
+                t.id,
+                t.createdAt,
+                started,
+                trained,
+                succeeds ? t.createdAt.plus(t.durations.total()) : trained,
+                succeeds));
+    }
+
     @Override
     public synchronized void failNextTraining(String reason) {
         trainingFailures.add(reason);
@@ -394,6 +436,9 @@ public abstract class SimulatorServer implements ProviderSimulator, AutoCloseabl
                 counts.merge(endpoint, 1, Integer::sum);
             }
             fault = endpoint == null ? null : pick(endpoint);
+            if (fault != null && fault.kind() != Fault.Kind.DELAY) {
+                faulted.merge(endpoint, 1, Integer::sum);
+            }
             if (fault != null && fault.kind() != Fault.Kind.DELAY && fault.kind() != Fault.Kind.ACCEPTED_BUT_LOST) {
                 return render(faultReply(fault), 0);
             }

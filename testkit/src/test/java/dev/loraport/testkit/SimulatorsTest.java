@@ -9,12 +9,15 @@ import dev.loraport.simulators.Fault;
 import dev.loraport.simulators.NovitaSimulator;
 import dev.loraport.simulators.SampleImages;
 import dev.loraport.simulators.StableDiffusionApiSimulator;
+import dev.loraport.simulators.TaskDurations;
+import dev.loraport.simulators.TaskTimeline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,6 +121,26 @@ class SimulatorsTest {
                 .isEqualTo(404);
         assertThat(novita("GET", "/v3/training/subject?task_id=a", null, true).statusCode())
                 .isEqualTo(502);
+        // Served faults are counted apart from requests, per endpoint; the 404 was the service's own answer.
+        assertThat(novita.faultsInjected(Endpoint.LIST)).isEqualTo(1);
+        assertThat(novita.faultsInjected(Endpoint.STATUS)).isEqualTo(1);
+        assertThat(novita.faultsInjected(Endpoint.ANY)).isEqualTo(2);
+        assertThat(novita.requestCount(Endpoint.ANY)).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskTimelineIsWhatTheClockAndDurationsMadeOfIt() {
+        novita.durations(TaskDurations.of(Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(2)));
+        String id = novita.seedTask("timeline", Duration.ofMinutes(5));
+        Instant submitted = novita.clock().now().minus(Duration.ofMinutes(5));
+
+        TaskTimeline t = novita.taskTimeline(id).orElseThrow();
+        assertThat(t.submitted()).isEqualTo(submitted);
+        assertThat(t.trainingStarted()).isEqualTo(submitted.plus(Duration.ofMinutes(1)));
+        assertThat(t.trainingEnded()).isEqualTo(submitted.plus(Duration.ofMinutes(11)));
+        assertThat(t.ended()).isEqualTo(submitted.plus(Duration.ofMinutes(13)));
+        assertThat(t.succeeds()).isTrue();
+        assertThat(novita.taskTimeline("no-such-task")).isEmpty();
     }
 
     @Test
