@@ -151,8 +151,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " is injected by the simulators only; allowed with --real: none");
         }
         PrintWriter log = global.json ? ctx.err : ctx.out;
-        List<Lane> lanes =
-                real ? List.of(TrainingWorkload.realLane(ctx)) : TrainingWorkload.simulatedLanes(ctx, profile::apply);
+        List<Lane> lanes = real
+                ? List.of(TrainingWorkload.realLane(ctx, true))
+                : TrainingWorkload.simulatedLanes(ctx, profile::apply, true);
         log.println("loraport bench: " + jobs + " training(s) per provider on " + lanes.size()
                 + (real ? " real service(s)" : " simulated services (time x" + (int) ctx.simulatorSpeed + ")")
                 + ", faults: " + profile.cliName());
@@ -180,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("wallSeconds", round(wallSeconds));
         List<Map<String, Object>> providers = new ArrayList<>();
         for (Lane lane : lanes) {
-            providers.add(summary(ctx, lane));
+            providers.add(BenchFigures.of(ctx, lane));
         }
         result.put("providers", providers);
 
@@ -205,60 +206,6 @@ final class BenchCommand implements Callable<Integer> {
         return allReady ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
     }
 
-    private static Map<String, Object> summary(CliContext ctx, Lane lane) {
-        List<TaskRun> accepted = lane.runs.stream().filter(j -> j.task != null).toList();
-        List<TaskRun> ready = lane.runs.stream().filter(TaskRun::ready).toList();
-        long[] acceptMs =
-                accepted.stream().mapToLong(j -> j.acceptMillis).sorted().toArray();
-        long[] readyS = ready.stream()
-                .filter(j -> j.toEnd != null)
-                .mapToLong(j -> j.toEnd.toSeconds())
-                .sorted()
-                .toArray();
-        long calls = TrainingWorkload.apiCalls(ctx, lane);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("provider", lane.id);
-        m.put("jobs", lane.runs.size());
-        m.put("accepted", accepted.size());
-        m.put("ready", ready.size());
-        m.put("failed", lane.runs.size() - ready.size());
-        // Trainings the service holds beyond those the caller was told about: each one is billed twice.
-        m.put("duplicateTrainings", lane.sim == null ? null : lane.sim.simulator.tasksCreated() - accepted.size());
-        m.put("acceptMillisP50", percentile(acceptMs, 50));
-        m.put("acceptMillisMax", acceptMs.length == 0 ? null : acceptMs[acceptMs.length - 1]);
-        m.put("readySecondsP50", percentile(readyS, 50));
-        m.put("readySecondsMax", readyS.length == 0 ? null : readyS[readyS.length - 1]);
-        m.put("clock", lane.sim == null ? "wall" : "simulated");
-        m.put("apiCalls", calls);
-        m.put("apiCallsPerJob", round((double) calls / lane.runs.size()));
-        if (lane.sim != null) {
-            Map<String, Object> byEndpoint = new LinkedHashMap<>();
-            for (Endpoint e :
-                    List.of(Endpoint.UPLOAD, Endpoint.UPLOAD_PUT, Endpoint.CREATE, Endpoint.STATUS, Endpoint.LIST)) {
-                int n = lane.sim.simulator.requestCount(e);
-                if (n > 0) {
-                    byEndpoint.put(e.name().toLowerCase(Locale.ROOT), n);
-                }
-            }
-            m.put("callsByEndpoint", byEndpoint);
-        }
-        m.put("retries", TrainingWorkload.retries(ctx, lane));
-        List<Map<String, Object>> jobRows = new ArrayList<>();
-        for (TaskRun j : lane.runs) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("job", j.index);
-            row.put("task", j.task == null ? null : j.task.id().value());
-            row.put("status", j.task == null ? "NOT SUBMITTED" : j.task.status().name());
-            row.put("rawStatus", j.task == null ? null : j.task.rawStatus().orElse(null));
-            row.put("acceptMillis", j.task == null ? null : j.acceptMillis);
-            row.put("endSeconds", j.toEnd == null ? null : j.toEnd.toSeconds());
-            row.put("error", j.error);
-            jobRows.add(row);
-        }
-        m.put("jobDetails", jobRows);
-        return m;
-    }
-
     /** Nearest-rank percentile of sorted values, or null when there are none. */
     static Long percentile(long[] sorted, int p) {
         if (sorted.length == 0) {
@@ -276,15 +223,20 @@ final class BenchCommand implements Callable<Integer> {
         LongFunction<String> secs = s -> Render.duration(Duration.ofSeconds(s));
         List<List<String>> rows = new ArrayList<>();
         for (Map<String, Object> m : providers) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> h = (Map<String, Object>) m.get("headline");
+            Object acceptP50 = m.get("acceptSecondsP50");
             Object readyP50 = m.get("readySecondsP50");
             rows.add(List.of(
                     String.valueOf(m.get("provider")),
                     m.get("ready") + "/" + m.get("jobs"),
-                    m.get("acceptMillisP50") == null ? "-" : m.get("acceptMillisP50") + " ms",
+                    acceptP50 == null ? "-" : secs.apply((Long) acceptP50),
                     readyP50 == null ? "-" : secs.apply((Long) readyP50),
                     String.valueOf(m.get("apiCallsPerJob")),
-                    String.valueOf(m.get("retries")),
-                    m.get("duplicateTrainings") == null ? "-" : String.valueOf(m.get("duplicateTrainings"))));
+                    h.get("faultsInjected") + "/" + h.get("faultsAbsorbed"),
+                    String.valueOf(h.get("retries")),
+                    String.valueOf(h.get("lostCreatesReconciled")),
+                    h.get("duplicateTrainings") == null ? "n/a" : String.valueOf(h.get("duplicateTrainings"))));
         }
         boolean simulated = providers.stream().anyMatch(m -> "simulated".equals(m.get("clock")));
         out.println();
@@ -293,10 +245,13 @@ final class BenchCommand implements Callable<Integer> {
                         "provider",
                         "READY",
                         "accept p50",
-                        simulated ? "to READY p50 (simulated)" : "to READY p50",
+                        "to READY p50",
                         "calls/job",
+                        "faults in/absorbed",
                         "retries",
+                        "lost creates found",
                         "duplicates"),
                 rows));
+        out.println(simulated ? "times on the simulators' clock (simulated time)" : "times on the wall clock");
     }
 }

@@ -1,33 +1,44 @@
 package dev.loraport.cli;
 
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheFactory;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.Polygon;
+import java.awt.RenderingHints;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
+import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 /**
- * Turns a {@code bench} result into something to look at: {@code lifecycle.png} (four bar charts, one bar group
- * per provider) and {@code report.html} (the chart, the run's settings and every figure in tables). A machine that
- * cannot draw (no fonts, no AWT) still gets the page, without the picture, and is told why.
+ * Turns a {@code bench} result into something to look at: {@code lifecycle.png} and {@code report.html}, both
+ * showing the headline counts and one timeline per job ({@link BenchScene}), the page adding the figures in tables.
+ * The page comes from a Mustache template, which escapes every value for HTML; the picture on the page is the same
+ * scene as the PNG, written as SVG, so the page needs no file beside it. A machine that cannot draw (no fonts, no
+ * AWT) still gets the page, and is told why it has no PNG.
  */
 final class BenchReport {
 
     static final String HTML = "report.html";
     static final String PNG = "lifecycle.png";
 
-    private static final int CHART_WIDTH = 560;
-    private static final int CHART_HEIGHT = 360;
+    private static final String TEMPLATE = "dev/loraport/cli/bench-report.html.mustache";
 
     private BenchReport() {}
 
@@ -35,229 +46,261 @@ final class BenchReport {
     record Written(
             Path html, @Nullable Path chart, @Nullable String chartError) {}
 
+    /** Paints a scene into a PNG file. */
+    @FunctionalInterface
+    interface Painter {
+        void paint(BenchScene scene, Path png) throws IOException;
+    }
+
     static Written write(Map<String, Object> result, Path dir) throws IOException {
-        List<Map<String, Object>> providers = providers(result);
+        return write(result, dir, BenchReport::paint);
+    }
+
+    static Written write(Map<String, Object> result, Path dir, Painter painter) throws IOException {
+        BenchScene scene = new BenchScene(result);
         Path png = dir.resolve(PNG);
         String chartError = null;
         try {
-            drawCharts(providers, png);
-        } catch (VirtualMachineError e) {
-            throw e;
+            painter.paint(scene, png);
         } catch (IOException | RuntimeException | Error e) {
-            // AWT without fonts throws plain Errors ("No physical fonts found"), not exceptions; the figures are
-            // worth writing without the picture.
+            // AWT without fonts or native libraries throws Errors, not exceptions: a plain Error ("No fonts found"),
+            // an InternalError from FontManagerFactory, an UnsatisfiedLinkError. The figures are worth writing
+            // without the picture; only a JVM out of memory or stack is past helping.
+            if (e instanceof VirtualMachineError && !(e instanceof InternalError)) {
+                throw (VirtualMachineError) e;
+            }
             Files.deleteIfExists(png);
             chartError = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         Path html = dir.resolve(HTML);
-        Files.writeString(html, html(result, providers, chartError == null));
+        Files.writeString(html, html(result, scene, chartError));
         return new Written(html, chartError == null ? png : null, chartError);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> providers(Map<String, Object> result) {
-        return (List<Map<String, Object>>) result.get("providers");
-    }
+    // ---- the PNG ----
 
-    private static void drawCharts(List<Map<String, Object>> providers, Path png) throws IOException {
+    private static void paint(BenchScene scene, Path png) throws IOException {
         if (System.getProperty("java.awt.headless") == null) {
             // Drawing to a file needs no display; without this a desktop JVM may open a dock icon or fail on SSH.
             System.setProperty("java.awt.headless", "true");
         }
-        List<String> names =
-                providers.stream().map(m -> (String) m.get("provider")).toList();
-        boolean simulated = providers.stream().anyMatch(m -> "simulated".equals(m.get("clock")));
-
-        CategoryChart ready = chart(
-                simulated ? "Time to READY (simulated)" : "Time to READY",
-                simulated ? "minutes (simulated)" : "minutes");
-        ready.addSeries("p50", names, values(providers, m -> minutes(m.get("readySecondsP50"))));
-        ready.addSeries("max", names, values(providers, m -> minutes(m.get("readySecondsMax"))));
-
-        CategoryChart calls = chart("API calls per job", "calls");
-        calls.getStyler().setStacked(true);
-        Set<String> endpoints = new LinkedHashSet<>();
-        for (Map<String, Object> m : providers) {
-            endpoints.addAll(callsByEndpoint(m).keySet());
-        }
-        if (endpoints.isEmpty()) {
-            calls.addSeries("all", names, values(providers, m -> number(m.get("apiCallsPerJob"))));
-        } else {
-            for (String endpoint : endpoints) {
-                calls.addSeries(endpoint, names, values(providers, m -> {
-                    Number n = (Number) callsByEndpoint(m).get(endpoint);
-                    return n == null ? 0 : n.doubleValue() / ((Number) m.get("jobs")).doubleValue();
-                }));
+        BufferedImage image = new BufferedImage(BenchScene.WIDTH, scene.height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, BenchScene.WIDTH, scene.height);
+            for (BenchScene.Line l : scene.lines) {
+                g.setColor(Color.decode(l.stroke()));
+                g.setStroke(new BasicStroke((float) l.width()));
+                g.draw(new Line2D.Double(l.x1(), l.y1(), l.x2(), l.y2()));
             }
+            for (BenchScene.Box b : scene.boxes) {
+                g.setColor(Color.decode(b.fill()));
+                g.fill(new Rectangle2D.Double(b.x(), b.y(), b.w(), b.h()));
+            }
+            for (BenchScene.Mark m : scene.marks) {
+                Polygon p = new Polygon();
+                for (int i = 0; i < m.xs().length; i++) {
+                    p.addPoint((int) Math.round(m.xs()[i]), (int) Math.round(m.ys()[i]));
+                }
+                g.setColor(Color.decode(m.fill()));
+                g.fillPolygon(p);
+            }
+            for (BenchScene.Text t : scene.texts) {
+                g.setFont(new Font(Font.SANS_SERIF, t.bold() ? Font.BOLD : Font.PLAIN, t.size()));
+                g.setColor(Color.decode(t.fill()));
+                FontMetrics fm = g.getFontMetrics();
+                double w = fm.stringWidth(t.text());
+                double x = switch (t.anchor()) {
+                    case "middle" -> t.x() - w / 2;
+                    case "end" -> t.x() - w;
+                    default -> t.x();
+                };
+                g.drawString(t.text(), (float) x, (float) t.y());
+            }
+        } finally {
+            g.dispose();
         }
-
-        CategoryChart accept = chart("Time to accept (wall clock)", "milliseconds");
-        accept.addSeries("p50", names, values(providers, m -> number(m.get("acceptMillisP50"))));
-        accept.addSeries("max", names, values(providers, m -> number(m.get("acceptMillisMax"))));
-
-        CategoryChart trouble = chart("Retries, failures, duplicate trainings", "count");
-        trouble.addSeries("retries", names, values(providers, m -> number(m.get("retries"))));
-        trouble.addSeries("failed jobs", names, values(providers, m -> number(m.get("failed"))));
-        trouble.addSeries("duplicate trainings", names, values(providers, m -> number(m.get("duplicateTrainings"))));
-
-        try (OutputStream os = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(List.of(ready, calls, accept, trouble), 2, 2, os, BitmapEncoder.BitmapFormat.PNG);
+        if (!ImageIO.write(image, "png", png.toFile())) {
+            throw new IOException("no PNG writer in this JVM");
         }
     }
 
-    private static CategoryChart chart(String title, String yAxis) {
-        CategoryChart c = new CategoryChartBuilder()
-                .width(CHART_WIDTH)
-                .height(CHART_HEIGHT)
-                .title(title)
-                .xAxisTitle("provider")
-                .yAxisTitle(yAxis)
-                .build();
-        // Below the plot, in a row: inside it, the legend hides the bars of the first provider.
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        c.getStyler().setYAxisMin(0.0);
-        return c;
+    // ---- the page ----
+
+    @SuppressWarnings("unchecked")
+    private static String html(Map<String, Object> result, BenchScene scene, @Nullable String chartError) {
+        List<Map<String, Object>> providers = (List<Map<String, Object>>) result.get("providers");
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("jobsPerProvider", result.get("jobsPerProvider"));
+        page.put("real", Boolean.TRUE.equals(result.get("real")));
+        page.put("simulatorSpeed", result.get("simulatorSpeed"));
+        page.put("faults", result.get("faults"));
+        page.put("faultDescription", result.get("faultDescription"));
+        page.put("started", result.get("started"));
+        page.put("wallSeconds", result.get("wallSeconds"));
+        page.put("png", chartError == null ? PNG : null);
+        page.put("chartError", chartError);
+        page.put(
+                "clock",
+                providers.stream().anyMatch(m -> "simulated".equals(m.get("clock")))
+                        ? "the simulators' clock (simulated time)"
+                        : "the wall clock");
+
+        List<Map<String, Object>> countHeads = new ArrayList<>();
+        for (String[] c : BenchScene.COUNTS) {
+            countHeads.add(Map.of("label", c[1]));
+        }
+        page.put("countHeads", countHeads);
+        List<Map<String, Object>> counts = new ArrayList<>();
+        List<Map<String, Object>> endpoints = new ArrayList<>();
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (Map<String, Object> m : providers) {
+            Map<String, Object> h = (Map<String, Object>) m.get("headline");
+            List<Map<String, Object>> cells = new ArrayList<>();
+            for (int i = 0; i < BenchScene.COUNTS.size(); i++) {
+                String key = BenchScene.COUNTS.get(i)[0];
+                Object v = h == null ? null : h.get(key);
+                Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("key", key);
+                cell.put("value", v == null ? "n/a" : String.valueOf(v));
+                cell.put("bad", i < 3 && v instanceof Number n && n.longValue() != 0);
+                cells.add(cell);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("provider", m.get("provider"));
+            row.put("ready", m.get("ready") + "/" + m.get("jobs"));
+            row.put("accept", pair(m.get("acceptSecondsP50"), m.get("acceptSecondsMax")));
+            row.put("toReady", pair(m.get("readySecondsP50"), m.get("readySecondsMax")));
+            row.put("apiCalls", m.get("apiCalls"));
+            row.put("apiCallsPerJob", m.get("apiCallsPerJob"));
+            row.put("cells", cells);
+            counts.add(row);
+
+            Map<String, Object> byEndpoint = (Map<String, Object>) m.get("callsByEndpoint");
+            if (byEndpoint != null) {
+                for (Map.Entry<String, Object> e : byEndpoint.entrySet()) {
+                    Map<String, Object> figures = (Map<String, Object>) e.getValue();
+                    Map<String, Object> er = new LinkedHashMap<>();
+                    er.put("provider", m.get("provider"));
+                    er.put("endpoint", e.getKey());
+                    er.put("requests", figures.get("requests"));
+                    er.put("faults", figures.get("faults"));
+                    endpoints.add(er);
+                }
+            }
+            for (Map<String, Object> j : (List<Map<String, Object>>) m.get("jobDetails")) {
+                jobs.add(jobRow(m, j));
+            }
+        }
+        page.put("counts", counts);
+        page.put("endpoints", endpoints);
+        page.put("hasEndpoints", !endpoints.isEmpty());
+        page.put("jobs", jobs);
+        page.put("svg", svg(scene));
+
+        MustacheFactory factory = new DefaultMustacheFactory();
+        Mustache template = factory.compile(TEMPLATE);
+        StringWriter out = new StringWriter(16384);
+        try {
+            template.execute(out, page).flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> callsByEndpoint(Map<String, Object> provider) {
-        Object v = provider.get("callsByEndpoint");
-        return v == null ? Map.of() : (Map<String, Object>) v;
+    private static Map<String, Object> jobRow(Map<String, Object> provider, Map<String, Object> j) {
+        Map<String, Object> t = j.get("timeline") == null ? Map.of() : (Map<String, Object>) j.get("timeline");
+        List<Map<String, Object>> calls =
+                t.get("calls") == null ? List.of() : (List<Map<String, Object>>) t.get("calls");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("provider", provider.get("provider"));
+        r.put("job", j.get("job"));
+        r.put("task", dash(j.get("task")));
+        r.put("status", j.get("status"));
+        r.put("bad", !"READY".equals(j.get("status")));
+        r.put("rawStatus", dash(j.get("rawStatus")));
+        r.put("accepted", seconds(j.get("acceptSeconds")));
+        r.put("ended", seconds(j.get("endSeconds")));
+        Object delay = t.get("endToSeenSeconds");
+        r.put(
+                "endToSeen",
+                delay == null
+                        ? "-"
+                        : (Boolean.TRUE.equals(t.get("endToSeenExact")) ? "" : "<= ")
+                                + BenchScene.num(((Number) delay).doubleValue()) + " s");
+        r.put("calls", calls.size());
+        r.put(
+                "failedCalls",
+                calls.stream().filter(c -> c.get("failure") != null).count());
+        r.put(
+                "retries",
+                calls.stream().filter(c -> Boolean.TRUE.equals(c.get("retry"))).count());
+        r.put("reconciled", Boolean.TRUE.equals(t.get("reconciledCreate")) ? "yes" : "no");
+        r.put("error", dash(j.get("error")));
+        return r;
     }
 
-    private static List<Number> values(List<Map<String, Object>> providers, Function<Map<String, Object>, Number> f) {
-        List<Number> out = new ArrayList<>();
-        for (Map<String, Object> m : providers) {
-            out.add(f.apply(m));
+    /** The scene as SVG elements; the template escapes every attribute and text. */
+    private static Map<String, Object> svg(BenchScene scene) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("width", BenchScene.WIDTH);
+        s.put("height", scene.height);
+        List<Map<String, Object>> boxes = new ArrayList<>();
+        for (BenchScene.Box b : scene.boxes) {
+            boxes.add(Map.of(
+                    "x", BenchScene.num(b.x()),
+                    "y", BenchScene.num(b.y()),
+                    "w", BenchScene.num(b.w()),
+                    "h", BenchScene.num(b.h()),
+                    "fill", b.fill(),
+                    "title", b.title()));
         }
-        return out;
-    }
-
-    private static Number number(@Nullable Object v) {
-        // A missing figure (no job reached READY) draws as an empty bar; the page's table shows "-".
-        return v == null ? 0 : (Number) v;
-    }
-
-    private static Number minutes(@Nullable Object seconds) {
-        return seconds == null ? 0 : ((Number) seconds).doubleValue() / 60;
-    }
-
-    private static String html(Map<String, Object> result, List<Map<String, Object>> providers, boolean chart) {
-        StringBuilder h = new StringBuilder(8192);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-                .append("<title>loraport bench</title>\n<style>\n")
-                .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}\n")
-                .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 10px;")
-                .append("text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}")
-                .append(".bad{color:#b00020}img{max-width:100%;border:1px solid #ddd}\n")
-                .append("</style></head><body>\n<h1>loraport bench</h1>\n<p>")
-                .append(esc(String.valueOf(result.get("jobsPerProvider"))))
-                .append(" training(s) per provider, ")
-                .append(
-                        Boolean.TRUE.equals(result.get("real"))
-                                ? "on the real service"
-                                : "on the embedded simulators, time x"
-                                        + esc(String.valueOf(result.get("simulatorSpeed"))))
-                .append("; faults: <b>")
-                .append(esc(String.valueOf(result.get("faults"))))
-                .append("</b> (")
-                .append(esc(String.valueOf(result.get("faultDescription"))))
-                .append("); started ")
-                .append(esc(String.valueOf(result.get("started"))))
-                .append(", ")
-                .append(esc(String.valueOf(result.get("wallSeconds"))))
-                .append(" s of wall time. Raw figures: <a href=\"bench.json\">bench.json</a>.</p>\n");
-        if (chart) {
-            h.append("<p><img src=\"").append(PNG).append("\" alt=\"lifecycle charts\"></p>\n");
-        } else {
-            h.append(
-                    "<p class=\"bad\">No chart: this machine could not draw one (see the command's error output).</p>\n");
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (BenchScene.Line l : scene.lines) {
+            lines.add(Map.of(
+                    "x1", BenchScene.num(l.x1()),
+                    "y1", BenchScene.num(l.y1()),
+                    "x2", BenchScene.num(l.x2()),
+                    "y2", BenchScene.num(l.y2()),
+                    "stroke", l.stroke(),
+                    "width", BenchScene.num(l.width())));
         }
-        h.append("<h2>Per provider</h2>\n<table><tr><th class=\"l\">provider</th><th>jobs</th><th>READY</th>")
-                .append("<th>failed</th><th>duplicate trainings</th><th>accept p50 / max</th>")
-                .append("<th>to READY p50 / max</th><th>API calls</th><th>calls per job</th><th>retries</th>")
-                .append("<th class=\"l\">calls by endpoint</th></tr>\n");
-        for (Map<String, Object> m : providers) {
-            h.append("<tr><td class=\"l\">")
-                    .append(esc(String.valueOf(m.get("provider"))))
-                    .append("</td>")
-                    .append(td(m.get("jobs")))
-                    .append(td(m.get("ready")))
-                    .append(td(m.get("failed")))
-                    .append(td(m.get("duplicateTrainings")))
-                    .append(td(pair(m.get("acceptMillisP50"), m.get("acceptMillisMax"), " ms")))
-                    .append(td(pair(
-                            duration(m.get("readySecondsP50")),
-                            duration(m.get("readySecondsMax")),
-                            "simulated".equals(m.get("clock")) ? " simulated" : "")))
-                    .append(td(m.get("apiCalls")))
-                    .append(td(m.get("apiCallsPerJob")))
-                    .append(td(m.get("retries")))
-                    .append("<td class=\"l\">")
-                    .append(esc(String.valueOf(callsByEndpoint(m))))
-                    .append("</td></tr>\n");
+        List<Map<String, Object>> marks = new ArrayList<>();
+        for (BenchScene.Mark m : scene.marks) {
+            marks.add(Map.of("points", m.points(), "fill", m.fill(), "title", m.title()));
         }
-        h.append("</table>\n<h2>Per job</h2>\n<table><tr><th class=\"l\">provider</th><th>job</th>")
-                .append("<th class=\"l\">task</th><th class=\"l\">status</th><th class=\"l\">raw status</th>")
-                .append("<th>accepted in</th><th>ended after</th><th class=\"l\">error</th></tr>\n");
-        for (Map<String, Object> m : providers) {
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> jobs = (List<Map<String, Object>>) m.get("jobDetails");
-            for (Map<String, Object> j : jobs) {
-                boolean bad = !"READY".equals(j.get("status"));
-                h.append(bad ? "<tr class=\"bad\">" : "<tr>")
-                        .append("<td class=\"l\">")
-                        .append(esc(String.valueOf(m.get("provider"))))
-                        .append("</td>")
-                        .append(td(j.get("job")))
-                        .append(tdl(j.get("task")))
-                        .append(tdl(j.get("status")))
-                        .append(tdl(j.get("rawStatus")))
-                        .append(td(j.get("acceptMillis") == null ? null : j.get("acceptMillis") + " ms"))
-                        .append(td(duration(j.get("endSeconds"))))
-                        .append(tdl(j.get("error")))
-                        .append("</tr>\n");
-            }
+        List<Map<String, Object>> texts = new ArrayList<>();
+        for (BenchScene.Text t : scene.texts) {
+            texts.add(Map.of(
+                    "x", BenchScene.num(t.x()),
+                    "y", BenchScene.num(t.y()),
+                    "text", t.text(),
+                    "anchor", t.anchor(),
+                    "size", t.size(),
+                    "weight", t.bold() ? "bold" : "normal",
+                    "fill", t.fill()));
         }
-        h.append("</table>\n<p>Time to accept is wall-clock time for <code>create</code> (uploads included). ")
-                .append("Time to READY runs on the service's clock from acceptance to the first poll that saw the ")
-                .append("job end. API calls are the requests the service received, faulted ones included. ")
-                .append("A duplicate training is one the service holds but the caller was never told about: ")
-                .append("it would be billed without being used.</p>\n</body></html>\n");
-        return h.toString();
+        s.put("lines", lines);
+        s.put("boxes", boxes);
+        s.put("marks", marks);
+        s.put("texts", texts);
+        return s;
     }
 
-    private static @Nullable String duration(@Nullable Object seconds) {
-        return seconds == null ? null : Render.duration(java.time.Duration.ofSeconds(((Number) seconds).longValue()));
+    private static String dash(@Nullable Object v) {
+        return v == null ? "-" : String.valueOf(v);
     }
 
-    private static @Nullable String pair(@Nullable Object a, @Nullable Object b, String unit) {
-        return a == null ? null : a + " / " + b + unit;
+    private static String seconds(@Nullable Object v) {
+        return v instanceof Number n ? Render.duration(Duration.ofMillis(Math.round(n.doubleValue() * 1000))) : "-";
     }
 
-    private static String td(@Nullable Object v) {
-        return "<td>" + (v == null ? "-" : esc(String.valueOf(v))) + "</td>";
-    }
-
-    private static String tdl(@Nullable Object v) {
-        return "<td class=\"l\">" + (v == null ? "-" : esc(String.valueOf(v))) + "</td>";
-    }
-
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+    private static String pair(@Nullable Object p50, @Nullable Object max) {
+        return p50 == null ? "-" : seconds(p50) + " / " + seconds(max);
     }
 }

@@ -144,14 +144,34 @@ final class CliContext implements AutoCloseable {
         return open(config, journal);
     }
 
+    /** Like {@link #openEmbedded(ProviderConfig)}, with every logical call and attempt recorded. */
+    TrainingProvider openEmbedded(ProviderConfig config, CallRecorder recorder) {
+        return open(config, journal, recorder);
+    }
+
+    /** Like {@link #open(ProviderConfig)}, with every logical call and attempt recorded. */
+    TrainingProvider open(ProviderConfig config, CallRecorder recorder) {
+        return open(config, store(), recorder);
+    }
+
     private TrainingProvider open(ProviderConfig config, TaskStore journal) {
+        return open(config, journal, null);
+    }
+
+    private TrainingProvider open(ProviderConfig config, TaskStore journal, @Nullable CallRecorder recorder) {
         // Every stack of this command shares one store, so its creates of one account are serialised and a lost one
         // is found again; a file store also lets a later command (or another shell) find them.
-        TrainingProvider p = ProviderStack.builder()
-                .config(config)
-                .meterRegistry(meters)
-                .store(journal)
-                .build();
+        ProviderStack.Builder b =
+                ProviderStack.builder().config(config).meterRegistry(meters).store(journal);
+        if (recorder != null) {
+            String id =
+                    config.providerId().orElseThrow(() -> new UsageException("no provider id in the configuration"));
+            b.adapter(recorder.inner(TrainingProviders.create(id, config)));
+        }
+        TrainingProvider p = b.build();
+        if (recorder != null) {
+            p = recorder.outer(p);
+        }
         resources.add(p);
         return p;
     }

@@ -79,13 +79,16 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter log = global.json ? ctx.err : ctx.out;
         List<Lane> lanes;
         if (real) {
-            lanes = List.of(TrainingWorkload.realLane(ctx));
+            lanes = List.of(TrainingWorkload.realLane(ctx, false));
         } else {
-            lanes = TrainingWorkload.simulatedLanes(ctx, sim -> {
-                if (faultRate > 0) {
-                    sim.failRandomly(faultRate, 42, Endpoint.STATUS, Fault.serverError(503));
-                }
-            });
+            lanes = TrainingWorkload.simulatedLanes(
+                    ctx,
+                    sim -> {
+                        if (faultRate > 0) {
+                            sim.failRandomly(faultRate, 42, Endpoint.STATUS, Fault.serverError(503));
+                        }
+                    },
+                    false);
             log.println("loraport demo: training one subject LoRA on " + lanes.size()
                     + " simulated services (time x" + (int) ctx.simulatorSpeed
                     + (faultRate > 0 ? ", " + Math.round(faultRate * 100) + "% of status calls fail with 503" : "")

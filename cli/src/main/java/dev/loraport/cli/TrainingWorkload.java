@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,13 +42,22 @@ final class TrainingWorkload {
         final TrainingProvider provider;
         final @Nullable EmbeddedSimulator sim;
         final TaskFollower follower;
+        /** Every call of this lane, when the command records them ({@code bench}); else null. */
+        final @Nullable CallRecorder calls;
+
         final List<TaskRun> runs = new ArrayList<>();
 
-        Lane(String id, TrainingProvider provider, @Nullable EmbeddedSimulator sim, TaskFollower follower) {
+        Lane(
+                String id,
+                TrainingProvider provider,
+                @Nullable EmbeddedSimulator sim,
+                TaskFollower follower,
+                @Nullable CallRecorder calls) {
             this.id = id;
             this.provider = provider;
             this.sim = sim;
             this.follower = follower;
+            this.calls = calls;
         }
 
         /** The service's time: simulated on an embedded simulator, the wall clock on a real service. */
@@ -60,9 +70,22 @@ final class TrainingWorkload {
         }
     }
 
+    /** A status or progress the client saw, and when on the service's clock. */
+    record Seen(Instant at, TrainingStatus status, @Nullable Integer progressPercent) {}
+
     /** One training job, from submission to its last status. */
     static final class TaskRun {
         final int index;
+
+        /** What the watcher reported, in order; written under this run's lock. */
+        final List<Seen> seen = new ArrayList<>();
+
+        @Nullable
+        Instant submittedAt;
+
+        /** When the client first saw a terminal status, on the service's clock. */
+        @Nullable
+        Instant endSeenAt;
 
         @Nullable
         TrainingTask task;
@@ -96,24 +119,28 @@ final class TrainingWorkload {
     }
 
     /** The configured real service as one lane; refuses when none is configured, so money is never spent by default. */
-    static Lane realLane(CliContext ctx) {
+    static Lane realLane(CliContext ctx, boolean record) {
         ProviderConfig config = ctx.config();
         if (!CliContext.isReal(config)) {
             throw new UsageException("--real: no service configured; set LORAPORT_PROVIDER and its API key, "
                     + "or drop --real to run on the simulators");
         }
+        String id = config.providerId().orElseThrow();
+        CallRecorder calls = record ? new CallRecorder(Instant::now) : null;
         return new Lane(
-                config.providerId().orElseThrow(),
-                ctx.open(config),
+                id,
+                calls != null ? ctx.open(config, calls) : ctx.open(config),
                 null,
-                TaskFollower.forContext(ctx, config.providerId().orElseThrow(), null));
+                TaskFollower.forContext(ctx, id, null),
+                calls);
     }
 
     /**
      * One lane per embedded simulator, each behind the full decorator stack, faults scripted by {@code faults}
-     * before the first call. Says so when a real service is configured but left alone.
+     * before the first call, every call recorded when {@code record}. Says so when a real service is configured but
+     * left alone.
      */
-    static List<Lane> simulatedLanes(CliContext ctx, Consumer<SimulatorServer> faults) {
+    static List<Lane> simulatedLanes(CliContext ctx, Consumer<SimulatorServer> faults, boolean record) {
         if (ctx.hasRealService()) {
             ctx.err.println("loraport: a real service is configured, but this runs on the simulators; "
                     + "add --real to spend money on it.");
@@ -123,7 +150,13 @@ final class TrainingWorkload {
             EmbeddedSimulator sim = EmbeddedSimulator.start(id, ctx.simulatorSpeed, 0);
             ctx.register(sim);
             faults.accept(sim.simulator);
-            lanes.add(new Lane(id, ctx.openEmbedded(sim.config()), sim, TaskFollower.forContext(ctx, id, sim.clock)));
+            CallRecorder calls = record ? new CallRecorder(sim.clock::now) : null;
+            lanes.add(new Lane(
+                    id,
+                    calls != null ? ctx.openEmbedded(sim.config(), calls) : ctx.openEmbedded(sim.config()),
+                    sim,
+                    TaskFollower.forContext(ctx, id, sim.clock),
+                    calls));
         }
         ctx.simulated = true;
         return lanes;
@@ -232,6 +265,10 @@ final class TrainingWorkload {
             BiConsumer<Lane, TaskRun> onUpdate)
             throws InterruptedException {
         long t0 = System.nanoTime();
+        job.submittedAt = lane.now();
+        if (lane.calls != null) {
+            lane.calls.onJobThread(job.index);
+        }
         try {
             job.task = lane.provider.create(request);
         } catch (RuntimeException e) {
@@ -240,14 +277,37 @@ final class TrainingWorkload {
         }
         job.acceptMillis = (System.nanoTime() - t0) / 1_000_000;
         job.acceptedAt = lane.now();
+        if (lane.calls != null) {
+            lane.calls.taskOfJob(job.task.id(), job.index);
+        }
+        synchronized (job) {
+            job.seen.add(new Seen(
+                    job.acceptedAt,
+                    job.task.status(),
+                    job.task.progressPercent().isPresent()
+                            ? job.task.progressPercent().getAsInt()
+                            : null));
+        }
         onAccepted.accept(lane, job);
         try {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             lane.follower.await(lane.provider, job.task.id(), job.task, left, t -> {
                 synchronized (job) {
                     job.task = t;
+                    Instant now = lane.now();
+                    Integer progress = t.progressPercent().isPresent()
+                            ? t.progressPercent().getAsInt()
+                            : null;
+                    Seen last = job.seen.isEmpty() ? null : job.seen.get(job.seen.size() - 1);
+                    // The watcher reports the terminal task twice (as a status and as the result): once is the truth.
+                    if (last == null
+                            || last.status() != t.status()
+                            || !Objects.equals(last.progressPercent(), progress)) {
+                        job.seen.add(new Seen(now, t.status(), progress));
+                    }
                     if (t.status().isTerminal() && job.toEnd == null) {
-                        job.toEnd = Duration.between(job.acceptedAt, lane.now());
+                        job.toEnd = Duration.between(job.acceptedAt, now);
+                        job.endSeenAt = now;
                     }
                 }
                 onUpdate.accept(lane, job);
