@@ -161,14 +161,15 @@ final class BenchCommand implements Callable<Integer> {
 
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        ProgressView view = new ProgressView(log, !global.json && System.console() != null);
-        boolean ended = TrainingWorkload.run(lanes, jobs, timeout, (lane, job) -> {}, (lane, job) -> {
-            if (!global.json) {
-                view.update(lane.label(job), job.task);
-            }
-        });
-        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
-        view.close();
+        boolean ended;
+        // Closed however the run ends, so stderr is never left going through bars nobody draws any more.
+        try (ProgressView view = ctx.progressView(log)) {
+            ended = TrainingWorkload.run(lanes, jobs, timeout, (lane, job) -> {}, (lane, job) -> {
+                if (!global.json) {
+                    view.update(lane.label(job), job.task);
+                }
+            });
+        }
         double wallSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Object> result = new LinkedHashMap<>();

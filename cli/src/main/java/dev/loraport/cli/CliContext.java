@@ -68,6 +68,26 @@ final class CliContext implements AutoCloseable {
         this.environment = environment;
     }
 
+    /**
+     * A progress view on {@code target}: bars redrawn in place on a terminal, plain lines elsewhere and none under
+     * {@code --json}. {@code LORAPORT_PROGRESS} overrides the terminal check: {@code auto} (default), {@code
+     * always} (bars even when piped, as under {@code script} or a CI log viewer that renders ANSI) or {@code
+     * never}. The caller closes it, in a {@code finally}: until then stderr goes through it.
+     */
+    ProgressView progressView(PrintWriter target) {
+        String mode =
+                environment.getOrDefault("LORAPORT_PROGRESS", "auto").trim().toLowerCase(Locale.ROOT);
+        boolean terminal = switch (mode) {
+            case "auto" -> System.console() != null;
+            case "always" -> true;
+            case "never" -> false;
+            default ->
+                throw new UsageException(
+                        "LORAPORT_PROGRESS: unknown value '" + mode + "'; allowed: auto, always, never");
+        };
+        return new ProgressView(target, !json && terminal);
+    }
+
     /** Every {@code loraport.*} key: the config file, then the environment over it, then the flags over both. */
     Map<String, String> properties() {
         Map<String, String> props = new LinkedHashMap<>();

@@ -95,26 +95,27 @@ final class DemoCommand implements Callable<Integer> {
                     + ")");
         }
 
-        ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
-        boolean ended = TrainingWorkload.run(
-                lanes,
-                1,
-                timeout,
-                (lane, job) -> {
-                    String line = "submitted " + lane.id + ":" + job.task.id();
-                    if (global.json) {
-                        log.println(line);
-                    } else {
-                        view.note(line);
-                    }
-                },
-                (lane, job) -> {
-                    if (!global.json) {
-                        view.update(lane.label(job), job.task);
-                    }
-                });
-        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
-        view.close();
+        boolean ended;
+        // Closed however the run ends, so stderr is never left going through bars nobody draws any more.
+        try (ProgressView view = ctx.progressView(ctx.out)) {
+            ended = TrainingWorkload.run(
+                    lanes,
+                    1,
+                    timeout,
+                    (lane, job) -> {
+                        String line = "submitted " + lane.id + ":" + job.task.id();
+                        if (global.json) {
+                            log.println(line);
+                        } else {
+                            view.note(line);
+                        }
+                    },
+                    (lane, job) -> {
+                        if (!global.json) {
+                            view.update(lane.label(job), job.task);
+                        }
+                    });
+        }
 
         for (Lane lane : lanes) {
             TaskRun job = lane.runs.get(0);

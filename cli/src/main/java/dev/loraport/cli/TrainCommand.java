@@ -203,16 +203,17 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
-            // The watcher saves the ref in the store first, and removes it once the job ends.
-            TrainingTask done = follower.await(provider, watched, task, timeout, t -> {
-                last.set(t);
-                if (!global.json) {
-                    view.update(task.providerId(), t);
-                }
-            });
-            // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
-            view.close();
+            TrainingTask done;
+            // Closed however the wait ends, so stderr is never left going through bars nobody draws any more.
+            try (ProgressView view = ctx.progressView(ctx.out)) {
+                // The watcher saves the ref in the store first, and removes it once the job ends.
+                done = follower.await(provider, watched, task, timeout, t -> {
+                    last.set(t);
+                    if (!global.json) {
+                        view.update(task.providerId(), t);
+                    }
+                });
+            }
             ctx.out.println(global.json ? Render.json(Render.task(done)) : Render.taskLine(done));
             return done.status() == TrainingStatus.READY ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
         } finally {

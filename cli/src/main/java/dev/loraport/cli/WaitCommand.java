@@ -71,14 +71,15 @@ final class WaitCommand implements Callable<Integer> {
                         && r.taskId().equals(id))
                 .findFirst()
                 .orElseGet(() -> TaskRef.of(provider.info().id(), id, follower.now()));
-        ProgressView view = new ProgressView(ctx.out, !global.json && System.console() != null);
-        TrainingTask done = follower.await(provider, ref, null, timeout, t -> {
-            if (!global.json) {
-                view.update(t.providerId(), t);
-            }
-        });
-        // Logs go straight to stderr again; on an error before here the redirect only keeps clearing bars.
-        view.close();
+        TrainingTask done;
+        // Closed however the wait ends, so stderr is never left going through bars nobody draws any more.
+        try (ProgressView view = ctx.progressView(ctx.out)) {
+            done = follower.await(provider, ref, null, timeout, t -> {
+                if (!global.json) {
+                    view.update(t.providerId(), t);
+                }
+            });
+        }
         ctx.out.println(global.json ? Render.json(Render.task(done)) : Render.taskLine(done));
         return done.status() == TrainingStatus.READY ? ExitCode.OK.code() : ExitCode.JOB_FAILED.code();
     }

@@ -206,6 +206,22 @@ class CliTest {
     }
 
     @Test
+    void aWaitThatFailsGivesStderrBackFromTheProgressBars() {
+        Map<String, String> env = env("novita");
+        // As on a terminal: the bars take stderr over, so that log lines print above them.
+        env.put("LORAPORT_PROGRESS", "always");
+        java.io.PrintStream before = System.err;
+
+        assertThat(run(env, "wait", "novita:no-such-task", "--poll-min", "20ms"))
+                .isEqualTo(ExitCode.NOT_FOUND.code());
+
+        assertThat(System.err).isSameAs(before);
+        assertThat(run(Map.of("LORAPORT_PROGRESS", "sometimes"), "wait", "novita:x"))
+                .isEqualTo(2);
+        assertThat(err).contains("LORAPORT_PROGRESS: unknown value 'sometimes'; allowed: auto, always, never");
+    }
+
+    @Test
     void aFailedJobExitsWithOne() {
         novita.failNextTraining("bad data");
 
