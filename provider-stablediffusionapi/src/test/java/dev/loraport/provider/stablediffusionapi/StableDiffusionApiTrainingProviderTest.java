@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.loraport.AuthenticationException;
+import dev.loraport.GenerationRequest;
 import dev.loraport.InvalidRequestException;
 import dev.loraport.MalformedResponseException;
 import dev.loraport.PageRequest;
@@ -166,6 +167,27 @@ class StableDiffusionApiTrainingProviderTest {
 
         wm.stubFor(post(STATUS).willReturn(aResponse().withStatus(404).withBody(body)));
         assertThatThrownBy(() -> provider.status(TaskId.of("F5jvdzGnYi"))).isInstanceOf(TaskNotFoundException.class);
+    }
+
+    @Test
+    void anUnknownLoraInAGenerationIsARejectedRequestNotAMissingTask() {
+        // What the service answers when lora_model names no servable model: there is no task to be missing.
+        for (int status : new int[] {200, 400, 404}) {
+            wm.stubFor(post("/api/v6/images/text2img")
+                    .willReturn(aResponse()
+                            .withStatus(status)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody("{\"status\":\"error\",\"message\":\"Lora model not found\"}")));
+
+            assertThatThrownBy(() -> provider.generate(GenerationRequest.builder()
+                            .prompt("a photo")
+                            .addLora("no-such-lora", 0.8)
+                            .build()))
+                    .as("HTTP %d", status)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .isNotInstanceOf(TaskNotFoundException.class)
+                    .hasMessageContaining("Lora model not found");
+        }
     }
 
     static Object[][] errors() {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,10 @@ public final class StableDiffusionApiErrors implements ServiceErrors {
     public static final StableDiffusionApiErrors STATUS = new StableDiffusionApiErrors(false);
 
     private static final String ID = StableDiffusionApiHttp.ID;
+
+    // Only these name a task; elsewhere "not found" is about something the request named (a LoRA, a base model),
+    // which the caller must change: a rejected request, not a missing task.
+    private static final Set<String> TASK_OPERATIONS = Set.of("status", "cancel", "delete");
 
     private final boolean failedIsAnError;
 
@@ -87,7 +92,7 @@ public final class StableDiffusionApiErrors implements ServiceErrors {
                 || status == 402) {
             return new QuotaExceededException(ID, operation, "insufficient balance", status, message, null);
         }
-        if (lower.contains("not found") || status == 404) {
+        if ((lower.contains("not found") || status == 404) && TASK_OPERATIONS.contains(operation)) {
             return new TaskNotFoundException(ID, operation, "not found", status, message, null);
         }
         if (status >= 500) {
