@@ -233,10 +233,12 @@ final class ReplicateHttp {
         if (status == 402) {
             throw new QuotaExceededException(id, op, "payment required: not enough credit", status, detail, null);
         }
-        if (status == 404) {
+        if (status == 404 && (op.equals("status") || op.equals("cancel"))) {
             throw new TaskNotFoundException(id, op, "not found", status, detail, null);
         }
-        if (status == 400 || status == 422) {
+        // Elsewhere a 404 is about something the request named (a trainer, a version, a destination): the caller
+        // must change the request, and no task is missing.
+        if (status == 400 || status == 404 || status == 422) {
             throw new InvalidRequestException(id, op, "the service refused the request", status, detail, null);
         }
         throw new TrainingProviderException(id, op, "the service answered " + status, status, detail, null);

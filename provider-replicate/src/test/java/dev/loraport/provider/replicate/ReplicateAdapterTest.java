@@ -97,6 +97,24 @@ class ReplicateAdapterTest {
     }
 
     @Test
+    void aTrainerVersionThatDoesNotExistIsARejectedRequestNotAMissingTask() {
+        // The service answers 404 "Version not found"; no task is involved, so no TaskNotFoundException.
+        ReplicateTrainingProvider p = ReplicateTrainingProvider.from(sim.config().toBuilder()
+                .option("trainer.version", "0000000000000000000000000000000000000000000000000000000000000000")
+                .build());
+        try {
+            assertThatThrownBy(() -> p.create(request("lp-no-version")))
+                    .isInstanceOf(dev.loraport.InvalidRequestException.class)
+                    .isNotInstanceOf(dev.loraport.TaskNotFoundException.class)
+                    .hasMessageContaining("Version not found");
+        } finally {
+            p.close();
+        }
+        assertThatThrownBy(() -> provider().status(dev.loraport.TaskId.of("no-such-training")))
+                .isInstanceOf(dev.loraport.TaskNotFoundException.class);
+    }
+
+    @Test
     void mapsEveryStatusAndUnknownOnes() {
         assertThat(ReplicateTrainingProvider.status("starting")).isEqualTo(TrainingStatus.QUEUED);
         assertThat(ReplicateTrainingProvider.status("processing")).isEqualTo(TrainingStatus.TRAINING);
