@@ -457,7 +457,20 @@ final class CreateReconciler extends InterceptingProvider {
     private CreateIntent accept(CreateIntent intent, TaskId id) {
         java.time.Instant now = clock.instant();
         CreateIntent accepted = intent.accepted(id, now);
-        store.update(accepted);
+        try {
+            store.update(accepted);
+        } catch (RuntimeException e) {
+            // The service holds the job, so the caller gets it: an error now would invite a retry, and a retry
+            // under a new reference trains twice. The intent stays SENDING, which a rerun or recover() settles
+            // from the listing rather than by sending again.
+            log.error(
+                    "loraport {} create: job {} was made but the journal could not record it; it stays in flight"
+                            + " there until a rerun or recover() finds it",
+                    metrics.providerId(),
+                    id,
+                    e);
+            return accepted;
+        }
         try {
             store.save(new TaskRef(metrics.providerId(), id, intent.clientReference(), now));
         } catch (RuntimeException e) {

@@ -363,4 +363,46 @@ class CreateJournalStackTest {
                         .task())
                 .contains(got.id());
     }
+
+    /** {@code real}, except that recording an accepted create fails as a full disk would while {@code full}. */
+    private static TaskStore acceptanceFails(TaskStore real, java.util.concurrent.atomic.AtomicBoolean full) {
+        return (TaskStore) java.lang.reflect.Proxy.newProxyInstance(
+                TaskStore.class.getClassLoader(), new Class<?>[] {TaskStore.class}, (proxy, method, args) -> {
+                    if (full.get()
+                            && method.getName().equals("update")
+                            && ((CreateIntent) args[0]).state() == CreateIntent.State.ACCEPTED) {
+                        throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aJournalThatCannotRecordTheAcceptanceStillHandsTheCallerTheJob() {
+        // The service made the job: an error here would invite a retry, and a retry without the reference a second
+        // billed training.
+        java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean(true);
+        TaskStore store = acceptanceFails(TaskStore.inMemory(), full);
+        ScriptedProvider account = new ScriptedProvider(true);
+        TrainingProvider p = stack(account, store, "reconcile.in-flight-wait", "0s");
+
+        TrainingTask task = p.create(request("order-disk-full"));
+
+        assertThat(account.calls(Op.CREATE)).isEqualTo(1);
+        // Still SENDING: a rerun or recover() settles it from the listing instead of sending again.
+        assertThat(store.intents())
+                .singleElement()
+                .satisfies(i -> assertThat(i.state()).isEqualTo(CreateIntent.State.SENDING));
+        full.set(false);
+        TrainingTask again = p.create(request("order-disk-full"));
+        assertThat(again.id()).isEqualTo(task.id());
+        assertThat(account.calls(Op.CREATE)).isEqualTo(1);
+        assertThat(store.intents())
+                .singleElement()
+                .satisfies(i -> assertThat(i.state()).isEqualTo(CreateIntent.State.ACCEPTED));
+    }
 }
