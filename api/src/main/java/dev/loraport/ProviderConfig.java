@@ -442,6 +442,20 @@ public final class ProviderConfig {
         return option(key).map(v -> ConfigValues.parseDuration(fullKey(key), v)).orElse(defaultValue);
     }
 
+    /**
+     * A size provider option in bytes ({@code 1048576}, {@code 512KiB}, {@code 16MiB}, {@code 1GiB}), as the
+     * adapters read {@code max-response-size}.
+     *
+     * @param key the key
+     * @param defaultValue the value when the option is not set
+     * @return the value; zero or more when the option is set
+     * @throws IllegalArgumentException naming the key and the accepted forms, also when the value is negative
+     * @since 0.2
+     */
+    public long sizeOption(String key, long defaultValue) {
+        return option(key).map(v -> ConfigValues.parseSize(fullKey(key), v)).orElse(defaultValue);
+    }
+
     private java.util.List<Object> values() {
         return Arrays.asList(
                 providerId, apiKey, baseUrl, connectTimeout, readTimeout, callTimeout, options, globalOptions);

@@ -13,6 +13,7 @@ import dev.loraport.TaskNotFoundException;
 import dev.loraport.TrainingProviderException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -39,9 +41,11 @@ final class ReplicateHttp {
     private final String token;
     private final HttpClient client;
     private final Duration readTimeout;
+    private final long maxBody;
 
-    ReplicateHttp(String id, URI base, String token, Duration connectTimeout, Duration readTimeout) {
+    ReplicateHttp(String id, URI base, String token, Duration connectTimeout, Duration readTimeout, long maxBody) {
         this.id = id;
+        this.maxBody = maxBody;
         String b = base.toString();
         b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
         // A bare origin (https://api.replicate.com, or a simulator's http://127.0.0.1:PORT) means the API's /v1.
@@ -175,7 +179,8 @@ final class ReplicateHttp {
                 .header("Authorization", "Bearer " + token)
                 .build();
         try {
-            return client.send(signed, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<InputStream> answer = client.send(signed, HttpResponse.BodyHandlers.ofInputStream());
+            return new Bounded(answer, read(op, answer));
         } catch (HttpTimeoutException e) {
             throw new ProviderUnavailableException(id, op, "timed out after " + readTimeout, null, null, e);
         } catch (IOException e) {
@@ -184,6 +189,73 @@ final class ReplicateHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException(id, op, "interrupted", null, null, e);
+        }
+    }
+
+    /**
+     * The body, read no further than {@code max-response-size}: a hostile or broken answer of any length is refused
+     * before it fills the heap, and a declared length over the limit is refused before a byte is read.
+     */
+    private byte[] read(String op, HttpResponse<InputStream> r) throws IOException {
+        try (InputStream in = r.body()) {
+            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > maxBody) {
+                throw tooLarge(op, r.statusCode(), declared + " bytes declared");
+            }
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            if (body.length > maxBody) {
+                throw tooLarge(op, r.statusCode(), "more than " + maxBody + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private MalformedResponseException tooLarge(String op, int status, String size) {
+        return new MalformedResponseException(
+                id,
+                op,
+                "the answer is too large (" + size + "); the limit is loraport." + id + ".max-response-size = "
+                        + maxBody + " bytes",
+                status,
+                null,
+                null);
+    }
+
+    /** A response whose body was read, bounded, into memory. */
+    private record Bounded(HttpResponse<InputStream> response, byte[] body) implements HttpResponse<byte[]> {
+        @Override
+        public int statusCode() {
+            return response.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return response.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<byte[]>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return response.headers();
+        }
+
+        @Override
+        public URI uri() {
+            return response.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return response.version();
+        }
+
+        @Override
+        public Optional<javax.net.ssl.SSLSession> sslSession() {
+            return response.sslSession();
         }
     }
 

@@ -72,6 +72,19 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
     /** The default service URL, with its {@code /v1}. */
     public static final String DEFAULT_BASE_URL = "https://api.replicate.com/v1";
 
+    /** The default of {@link Builder#maxResponseSize(long)}: 16 MiB, as the other adapters. */
+    public static final long DEFAULT_MAX_RESPONSE_SIZE = 16L << 20;
+
+    // Settings other adapters take, and why this one cannot: refused rather than silently dropped.
+    private static final Map<String, String> UNSUPPORTED_SETTINGS = Map.of(
+            "upload.parallelism", "the images go up as one zip",
+            "list.fetch-status", "Replicate's listing is read as it is; there is no per-job fetch to turn on",
+            "generate.model", "a generation runs on the trained LoRA's own model version",
+            "generate.model-id", "a generation runs on the trained LoRA's own model version",
+            "generate.model-name", "a generation runs on the trained LoRA's own model version",
+            "generate.fetch-hosts", "a prediction's output URLs are handed back, never fetched by the adapter",
+            "validate-base-model", "the trainer is checked against loraport.replicate.trainers");
+
     /** The default trainer, the base model a request names. */
     public static final String DEFAULT_TRAINER = "ostris/flux-dev-lora-trainer";
 
@@ -116,7 +129,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
             throw new IllegalStateException("loraport.replicate.api-key: is blank; must be a Replicate API token");
         }
         this.token = b.apiKey;
-        this.http = new ReplicateHttp(ID, b.baseUrl, b.apiKey, b.connectTimeout, b.readTimeout);
+        this.http = new ReplicateHttp(ID, b.baseUrl, b.apiKey, b.connectTimeout, b.readTimeout, b.maxResponseSize);
         this.owner = b.owner;
         this.naming = b.naming;
         this.fixedModel = b.fixedModel;
@@ -192,6 +205,10 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
     }
 
     static Builder configure(ProviderConfig config) {
+        UNSUPPORTED_SETTINGS.forEach((key, why) -> config.option(key).ifPresent(v -> {
+            throw new IllegalArgumentException(
+                    "loraport." + ID + "." + key + ": is not supported by " + ID + " (" + why + "); must be left out");
+        }));
         Builder b = builder().apiKey(config.requireApiKey());
         config.baseUrl().ifPresent(b::baseUrl);
         config.connectTimeout().ifPresent(b::connectTimeout);
@@ -211,6 +228,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         b.generateTimeout(config.durationOption("generate.timeout", b.generateTimeout));
         b.generatePollInterval(config.durationOption("generate.poll-interval", b.generatePollInterval));
         b.uploadMaxAttempts(config.intOption("upload.max-attempts", b.uploadMaxAttempts));
+        b.maxResponseSize(config.sizeOption("max-response-size", b.maxResponseSize));
         return b;
     }
 
@@ -774,6 +792,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         private Duration generateTimeout = Duration.ofMinutes(5);
         private Duration generatePollInterval = Duration.ofSeconds(1);
         private int uploadMaxAttempts = 3;
+        private long maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
         private java.util.function.Consumer<Duration> pause = Builder::sleep;
 
         private Builder() {}
@@ -800,6 +819,22 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
                         "loraport.replicate.upload.max-attempts: " + attempts + " is not allowed; allowed: 1 to 10");
             }
             this.uploadMaxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Sets the largest answer body read (default 16 MiB, as the other adapters); a larger one fails with
+         * {@link MalformedResponseException} before it is held in memory whole.
+         *
+         * @param bytes 1 KiB to 1 GiB
+         * @return this builder
+         */
+        public Builder maxResponseSize(long bytes) {
+            if (bytes < 1024 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("loraport.replicate.max-response-size: " + bytes
+                        + " is not allowed; allowed: 1KiB to 1GiB (1024 to 1073741824 bytes)");
+            }
+            this.maxResponseSize = bytes;
             return this;
         }
 
