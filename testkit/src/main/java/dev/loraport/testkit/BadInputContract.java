@@ -666,23 +666,25 @@ public abstract class BadInputContract {
                     .allowing("at most " + caps.maxLoras()));
             double top = caps.loraStrength().max();
             double bottom = caps.loraStrength().min();
+            // A service that runs every generation on a LoRA has one in the valid request: the bad one comes after.
+            String added = "loras[" + f.generation().build().loras().size() + "]";
             for (double s : new double[] {top + 0.5, bottom - 0.5, Double.NaN}) {
                 out.add(BadInputCase.generation(
                                 gen,
                                 "LoRA strength " + s,
-                                "loras[0].strength",
+                                added + ".strength",
                                 x -> x.generation().addLora("lora-1", s).build())
                         .allowing(caps.loraStrength().toString()));
             }
             out.add(BadInputCase.generation(
                     gen,
                     "LoRA model blank",
-                    "loras[0].model",
+                    added + ".model",
                     x -> x.generation().addLora("  ", 0.5).build()));
             out.add(BadInputCase.generation(
                     gen,
                     "LoRA model empty",
-                    "loras[0].model",
+                    added + ".model",
                     x -> x.generation().addLora("", 0.5).build()));
             out.add(BadInputCase.generation(
                             gen,

@@ -173,6 +173,9 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
                 .generationRange("guidanceScale", 0, 10)
                 .generationRange("width", 256, 1440)
                 .generationRange("height", 256, 1440)
+                // num_outputs of the flux LoRA models: 1 to 4; a seed is a non-negative integer (none: random).
+                .generationRange("imageCount", 1, 4)
+                .generationRange("seed", 0, Long.MAX_VALUE)
                 .noGenerationOptions()
                 .loras(1, -1, 3)
                 .supportsCancel(true)
@@ -213,8 +216,11 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         config.baseUrl().ifPresent(b::baseUrl);
         config.connectTimeout().ifPresent(b::connectTimeout);
         Duration read = config.readTimeout().orElse(b.readTimeout);
-        // One exchange may take no longer than the whole-call timeout either.
-        Duration call = config.callTimeout().orElse(read);
+        // One exchange may take no longer than the whole-call timeout either; a bad one is named as written.
+        Duration call = config.callTimeout()
+                .map(d -> Builder.positive("call-timeout", d))
+                .orElse(read);
+        Builder.positive("read-timeout", read);
         b.readTimeout(read.compareTo(call) < 0 ? read : call);
         config.option("destination.owner").ifPresent(b::destinationOwner);
         config.option("destination.naming").ifPresent(b::destinationNaming);
@@ -856,13 +862,24 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         }
 
         /**
-         * Sets the service URL including {@code /v1} (default {@value #DEFAULT_BASE_URL}).
+         * Sets the service URL including {@code /v1} (default {@value #DEFAULT_BASE_URL}); a bare origin means
+         * its {@code /v1}.
          *
-         * @param baseUrl the URL
+         * @param baseUrl an absolute {@code http} or {@code https} URL with a host
          * @return this builder
+         * @throws IllegalArgumentException naming {@code loraport.replicate.base-url} for any other URL
          */
         public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl == null");
+            Objects.requireNonNull(baseUrl, "baseUrl == null");
+            String scheme =
+                    baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || baseUrl.getHost() == null) {
+                // Checked here, not at the first call: a wrong URL must fail when the provider is built.
+                throw new IllegalArgumentException("loraport.replicate.base-url: '" + baseUrl
+                        + "' is not allowed; allowed: an absolute http(s) URL with a host, such as "
+                        + DEFAULT_BASE_URL);
+            }
+            this.baseUrl = baseUrl;
             return this;
         }
 
@@ -1056,9 +1073,10 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         }
 
         private static Duration positive(String key, Duration d) {
-            if (d.isNegative() || d.isZero()) {
+            // The same range as the other adapters' timeouts: 0 would mean "never" to some clients.
+            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofHours(24)) > 0) {
                 throw new IllegalArgumentException(
-                        "loraport.replicate." + key + ": " + d + " is not allowed; allowed: a positive duration");
+                        "loraport.replicate." + key + ": " + d + " is not allowed; allowed: 1ms to 24h");
             }
             return d;
         }
