@@ -117,8 +117,17 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
     private final int uploadMaxAttempts;
     private final java.util.function.Consumer<Duration> pause;
     private final Set<String> modelsKnown = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> names = new ConcurrentHashMap<>();
-    private final Map<TrainingRequest, String> prepared = new ConcurrentHashMap<>();
+    // Task id to the name it was created with, for this process's answers (the listing has no name): the newest
+    // maxNames only, so a long-running worker does not keep every job it ever made.
+    private final Map<String, String> names;
+    // Uploads made for a request not yet answered by a create, reused by its retries; each holds the request and
+    // so its images, and is dropped once answered, refused, or older than preparedTtl.
+    private final Map<TrainingRequest, Prepared> prepared = new ConcurrentHashMap<>();
+    private final long preparedTtlNanos;
+
+    /** An upload's URL and when it was made. */
+    private record Prepared(String url, long atNanos) {}
+
     private volatile @Nullable String account;
 
     private ReplicateTrainingProvider(Builder b) {
@@ -129,6 +138,16 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
             throw new IllegalStateException("loraport.replicate.api-key: is blank; must be a Replicate API token");
         }
         this.token = b.apiKey;
+        int maxNames = b.maxNames;
+        this.names = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > maxNames;
+            }
+        });
+        this.preparedTtlNanos = b.preparedTtl.toNanos();
         this.http = new ReplicateHttp(ID, b.baseUrl, b.apiKey, b.connectTimeout, b.readTimeout, b.maxResponseSize);
         this.owner = b.owner;
         this.naming = b.naming;
@@ -296,7 +315,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
      */
     @Override
     public Optional<String> prepareCreate(TrainingRequest request) {
-        return Optional.of(guard("create", () -> prepared.computeIfAbsent(request, this::uploadImages)));
+        return Optional.of(guard("create", () -> upload(request)));
     }
 
     @Override
@@ -308,7 +327,7 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         check(request);
         // The upload is reused until a create of this request is answered: a retried create sends the same URL,
         // which is what a reconciler looks for.
-        String zipUrl = prepared.computeIfAbsent(request, this::uploadImages);
+        String zipUrl = upload(request);
         String destOwner = owner();
         String destName = destinationName(request);
         ensureModel(destOwner, destName);
@@ -337,12 +356,32 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
             ArrayNode events = body.putArray("webhook_events_filter");
             webhookEvents.forEach(events::add);
         }
-        JsonNode created = http.postJson(
-                "create", http.at("/models/" + path(trainer) + "/versions/" + enc(version) + "/trainings"), body);
+        JsonNode created;
+        try {
+            created = http.postJson(
+                    "create", http.at("/models/" + path(trainer) + "/versions/" + enc(version) + "/trainings"), body);
+        } catch (TrainingProviderException e) {
+            if (e instanceof InvalidRequestException
+                    || e instanceof dev.loraport.AuthenticationException
+                    || e instanceof dev.loraport.QuotaExceededException) {
+                // Refused outright: no job was made and no retry of it is coming, so its images need not be held.
+                // An ambiguous failure keeps the upload: the retry and the reconciler look for this URL.
+                prepared.remove(request);
+            }
+            throw e;
+        }
         TrainingTask task = task(created, "create");
         prepared.remove(request);
         names.put(task.id().value(), request.name());
         return task.toBuilder().name(request.name()).kind(request.kind()).build();
+    }
+
+    /** The upload for this request: the one a retry of it must send again, else a new one. */
+    private String upload(TrainingRequest request) {
+        long now = System.nanoTime();
+        prepared.values().removeIf(p -> now - p.atNanos() > preparedTtlNanos);
+        return prepared.computeIfAbsent(request, r -> new Prepared(uploadImages(r), System.nanoTime()))
+                .url();
     }
 
     private String uploadImages(TrainingRequest request) {
@@ -799,6 +838,9 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
         private Duration generatePollInterval = Duration.ofSeconds(1);
         private int uploadMaxAttempts = 3;
         private long maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
+        private int maxNames = 10_000;
+        // Well within a retry's window (minutes), well short of the file's life at the service.
+        private Duration preparedTtl = Duration.ofHours(1);
         private java.util.function.Consumer<Duration> pause = Builder::sleep;
 
         private Builder() {}
@@ -841,6 +883,16 @@ public final class ReplicateTrainingProvider implements TrainingProvider {
                         + " is not allowed; allowed: 1KiB to 1GiB (1024 to 1073741824 bytes)");
             }
             this.maxResponseSize = bytes;
+            return this;
+        }
+
+        Builder maxNames(int max) {
+            this.maxNames = max;
+            return this;
+        }
+
+        Builder preparedTtl(Duration ttl) {
+            this.preparedTtl = ttl;
             return this;
         }
 

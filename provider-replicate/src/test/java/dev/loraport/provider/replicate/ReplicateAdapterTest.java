@@ -115,6 +115,46 @@ class ReplicateAdapterTest {
     }
 
     @Test
+    void anUploadIsReusedByItsRetryButNotHeldForever() throws Exception {
+        try (ReplicateTrainingProvider p = ReplicateTrainingProvider.configure(sim.config())
+                .preparedTtl(Duration.ofMillis(200))
+                .build()) {
+            TrainingRequest r = request("lp-ttl");
+            String first = p.prepareCreate(r).orElseThrow();
+            // A retry within the window sends the same zip: the URL the journal recorded.
+            assertThat(p.prepareCreate(r)).contains(first);
+            assertThat(sim.requestCount(Endpoint.UPLOAD)).isEqualTo(1);
+
+            Thread.sleep(300);
+            assertThat(p.prepareCreate(r)).isPresent().get().isNotEqualTo(first);
+            assertThat(sim.requestCount(Endpoint.UPLOAD)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRefusedCreateLetsGoOfItsUploadAndNamesAreKeptForTheNewestJobsOnly() {
+        try (ReplicateTrainingProvider p =
+                ReplicateTrainingProvider.configure(sim.config()).maxNames(2).build()) {
+            TrainingRequest refused = request("lp-refused");
+            sim.failNext(Endpoint.CREATE, dev.loraport.simulators.Fault.invalidKey());
+            assertThatThrownBy(() -> p.create(refused)).isInstanceOf(dev.loraport.AuthenticationException.class);
+            // Nothing was made: the next create of it uploads afresh rather than holding the images for ever.
+            p.create(refused);
+            assertThat(sim.requestCount(Endpoint.UPLOAD)).isEqualTo(2);
+
+            TaskId a = p.create(request("lp-a")).id();
+            p.create(request("lp-b"));
+            p.create(request("lp-c"));
+            // The listing has no names; this process remembers the two newest jobs' names only.
+            assertThat(p.status(a).name()).isEmpty();
+            assertThat(p.list(PageRequest.first(10)).items().stream()
+                            .filter(t -> t.name().isPresent())
+                            .count())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void mapsEveryStatusAndUnknownOnes() {
         assertThat(ReplicateTrainingProvider.status("starting")).isEqualTo(TrainingStatus.QUEUED);
         assertThat(ReplicateTrainingProvider.status("processing")).isEqualTo(TrainingStatus.TRAINING);
