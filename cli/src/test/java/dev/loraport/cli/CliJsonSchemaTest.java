@@ -81,6 +81,7 @@ class CliJsonSchemaTest {
                         "urn:loraport:cli:cancel",
                         "urn:loraport:cli:simulate",
                         "urn:loraport:cli:completion",
+                        "urn:loraport:cli:help",
                         "urn:loraport:cli:demo",
                         "urn:loraport:cli:bench");
     }
@@ -220,6 +221,8 @@ class CliJsonSchemaTest {
     void theOtherCommandsPrintTheDocumentedShapes() throws IOException {
         conformsEach(run(0, Map.of(), "providers", "--json"), "urn:loraport:cli:provider");
         conforms(run(0, Map.of(), "completion", "--json"), "urn:loraport:cli:completion");
+        conforms(run(0, Map.of(), "help", "--json"), "urn:loraport:cli:help");
+        conforms(run(0, Map.of(), "help", "generate", "--json"), "urn:loraport:cli:help");
         conforms(run(0, Map.of(), "simulate", "--json", "--for", "PT0.01S"), "urn:loraport:cli:simulate");
         conformsEach(
                 run(

@@ -539,6 +539,30 @@ class CliTest {
         assertThat(out).contains("Usage: loraport", "help", "completion", "train");
         assertThat(run(Map.of(), "help", "train")).as(err).isZero();
         assertThat(out).contains("Usage: loraport train").contains("--images");
+        assertThat(run(Map.of(), "help", "trian")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err).contains("help: unknown command 'trian'; allowed: demo, bench");
+    }
+
+    @Test
+    void helpUnderJsonIsTheUsageAsData() throws IOException {
+        assertThat(run(Map.of(), "help", "train", "--json")).as(err).isZero();
+        JsonNode help = json();
+        assertThat(help.get("command").asText()).isEqualTo("loraport train");
+        assertThat(help.get("usage").asText()).startsWith("Usage: loraport train");
+        assertThat(help.get("options").findValuesAsText("paramLabel")).contains("DIR");
+        JsonNode images = null;
+        for (JsonNode o : help.get("options")) {
+            if (o.get("names").toString().contains("--images")) {
+                images = o;
+            }
+        }
+        assertThat(images).isNotNull();
+        assertThat(images.get("required").asBoolean()).isTrue();
+
+        assertThat(run(Map.of(), "help", "--json")).as(err).isZero();
+        assertThat(json().get("subcommands").toString()).contains("train", "bench", "help");
+        assertThat(run(Map.of(), "help", "nope", "--json")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(json().get("meaning").asText()).isEqualTo("usage");
     }
 
     @Test
@@ -568,9 +592,6 @@ class CliTest {
             java.util.List<String> missing = new java.util.ArrayList<>();
             for (picocli.CommandLine sub : root.getSubcommands().values()) {
                 String name = sub.getCommandName();
-                if (name.equals("help")) {
-                    continue; // picocli's own
-                }
                 if (sub.getCommandSpec().findOption("--json") == null) {
                     missing.add(name + ": no --json");
                 }
