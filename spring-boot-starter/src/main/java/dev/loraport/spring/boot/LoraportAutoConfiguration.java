@@ -5,6 +5,7 @@ import dev.loraport.decorators.LoraportObservationConvention;
 import dev.loraport.decorators.ProviderStack;
 import dev.loraport.decorators.WatcherMetrics;
 import dev.loraport.store.postgres.PostgresTaskStore;
+import dev.loraport.watch.TaskListener;
 import dev.loraport.watch.TaskStore;
 import dev.loraport.watch.TaskWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -153,5 +154,31 @@ public class LoraportAutoConfiguration {
             meters.ifAvailable(registry -> WatcherMetrics.bind(watcher, registry));
         }
         return watcher;
+    }
+
+    /**
+     * Watches again, at start-up, the jobs an earlier run left in the store, telling every {@link TaskListener}
+     * bean ({@code loraport.watcher.resume-on-start}, default true). Does nothing without a watcher, or without
+     * exactly one provider.
+     *
+     * @param watcher the watcher, if any
+     * @param provider the provider, if exactly one
+     * @param store the store
+     * @param listeners the application's listeners, in order
+     * @return the resumer, started with the context
+     */
+    @Bean
+    @ConditionalOnMissingBean(StoredTaskResumer.class)
+    @ConditionalOnProperty(prefix = "loraport.watcher", name = "resume-on-start", matchIfMissing = true)
+    public StoredTaskResumer loraportStoredTaskResumer(
+            ObjectProvider<TaskWatcher> watcher,
+            ObjectProvider<TrainingProvider> provider,
+            TaskStore store,
+            ObjectProvider<TaskListener> listeners) {
+        return new StoredTaskResumer(
+                watcher.getIfUnique(),
+                provider.getIfUnique(),
+                store,
+                listeners.orderedStream().toList());
     }
 }

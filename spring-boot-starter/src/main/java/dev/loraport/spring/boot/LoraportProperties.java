@@ -378,6 +378,30 @@ public class LoraportProperties {
         private Duration maxPollInterval = Duration.ofMinutes(5);
 
         /**
+         * Whether the jobs an earlier run left in the store are watched again at start-up, every TaskListener bean
+         * hearing of them. Turn off where several instances share one store.
+         */
+        private boolean resumeOnStart = true;
+
+        /**
+         * Whether the jobs an earlier run left in the store are watched again at start-up.
+         *
+         * @return the value
+         */
+        public boolean isResumeOnStart() {
+            return resumeOnStart;
+        }
+
+        /**
+         * Sets: whether the jobs an earlier run left in the store are watched again at start-up.
+         *
+         * @param resumeOnStart the value
+         */
+        public void setResumeOnStart(boolean resumeOnStart) {
+            this.resumeOnStart = resumeOnStart;
+        }
+
+        /**
          * Whether a TaskWatcher bean is created.
          *
          * @return the value

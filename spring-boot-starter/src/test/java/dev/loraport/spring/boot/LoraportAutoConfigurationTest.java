@@ -113,6 +113,64 @@ class LoraportAutoConfigurationTest {
     }
 
     @Test
+    void jobsAnEarlierRunLeftInTheStoreAreWatchedAgainAtStartAndTheListenersHearOfThem() throws Exception {
+        Path jobs = dir.resolve("jobs.txt");
+        String finished = novita.seedTask("left-by-a-crash", java.time.Duration.ofDays(1));
+        TaskStore earlier = TaskStore.file(jobs);
+        earlier.save(dev.loraport.watch.TaskRef.of("novita", TaskId.of(finished), java.time.Instant.now()));
+        earlier.save(
+                dev.loraport.watch.TaskRef.of("stablediffusionapi", TaskId.of("not-ours"), java.time.Instant.now()));
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<TrainingTask> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.loraport.watch.TaskListener failing = new dev.loraport.watch.TaskListener() {
+            @Override
+            public void onTerminal(TrainingTask task) {
+                throw new IllegalStateException("a listener with a bug");
+            }
+        };
+        dev.loraport.watch.TaskListener recording = new dev.loraport.watch.TaskListener() {
+            @Override
+            public void onTerminal(TrainingTask task) {
+                heard.add(task);
+                ended.countDown();
+            }
+        };
+
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(LoraportAutoConfiguration.class))
+                .withPropertyValues(SimulatorProperties.of(
+                        novita,
+                        "loraport.store.type=file",
+                        "loraport.store.path=" + jobs,
+                        "loraport.watcher.min-poll-interval=20ms"))
+                .withBean("failing", dev.loraport.watch.TaskListener.class, () -> failing)
+                .withBean("recording", dev.loraport.watch.TaskListener.class, () -> recording)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(StoredTaskResumer.class).resumed())
+                            .isEqualTo(1);
+                    assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                            .isTrue();
+                    assertThat(heard).singleElement().satisfies(t -> {
+                        assertThat(t.id().value()).isEqualTo(finished);
+                        assertThat(t.status()).isEqualTo(dev.loraport.TrainingStatus.READY);
+                    });
+                    // The ended job leaves the store just after its listeners heard of it.
+                    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+                    while (TaskStore.file(jobs).load().size() > 1 && System.nanoTime() < until) {
+                        Thread.sleep(20);
+                    }
+                });
+        // The other provider's job was never touched.
+        assertThat(TaskStore.file(jobs).load())
+                .extracting(dev.loraport.watch.TaskRef::providerId)
+                .containsExactly("stablediffusionapi");
+
+        runner().withPropertyValues(SimulatorProperties.of(novita, "loraport.watcher.resume-on-start=false"))
+                .run(context -> assertThat(context).doesNotHaveBean(StoredTaskResumer.class));
+    }
+
+    @Test
     void anUnknownProviderFailsListingTheIdsFound() {
         runner().withPropertyValues("loraport.provider=replicate", "loraport.replicate.api-key=r8-secret")
                 .run(context -> assertThat(context)
