@@ -87,19 +87,7 @@ class CliJsonSchemaTest {
     }
 
     private Map<String, String> env(String provider) {
-        Map<String, String> env = new HashMap<>();
-        env.put("LORAPORT_PROVIDER", provider);
-        String prefix = "LORAPORT_" + provider.toUpperCase(java.util.Locale.ROOT) + "_";
-        boolean isNovita = provider.equals("novita");
-        env.put(prefix + "BASE_URL", isNovita ? novita.baseUrl() : modelslab.baseUrl());
-        env.put(prefix + "API_KEY", isNovita ? novita.apiKey() : modelslab.apiKey());
-        env.put(prefix + "RETRY_INITIAL_BACKOFF", "10ms");
-        env.put(prefix + "RECONCILE_DELAY", "10ms");
-        env.put(prefix + "RATELIMIT_PERMITS_PER_SECOND", "500");
-        env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
-        env.put("LORAPORT_SIMULATOR_SPEED", "1000");
-        env.put("LORAPORT_HOME", dir.resolve("home").toString());
-        return env;
+        return SimulatorEnv.of(provider, novita, modelslab, dir);
     }
 
     private JsonNode run(int expectedExit, Map<String, String> env, String... args) throws IOException {

@@ -61,25 +61,7 @@ class CliTest {
     }
 
     private Map<String, String> env(String provider) {
-        Map<String, String> env = new HashMap<>();
-        env.put("LORAPORT_PROVIDER", provider);
-        if (provider.equals("novita")) {
-            env.put("LORAPORT_NOVITA_BASE_URL", novita.baseUrl());
-            env.put("LORAPORT_NOVITA_API_KEY", novita.apiKey());
-        } else {
-            env.put("LORAPORT_STABLEDIFFUSIONAPI_BASE_URL", modelslab.baseUrl());
-            env.put("LORAPORT_STABLEDIFFUSIONAPI_API_KEY", modelslab.apiKey());
-        }
-        String prefix = "LORAPORT_" + provider.toUpperCase(java.util.Locale.ROOT) + "_";
-        env.put(prefix + "RETRY_INITIAL_BACKOFF", "10ms");
-        env.put(prefix + "RECONCILE_DELAY", "10ms");
-        env.put(prefix + "RATELIMIT_PERMITS_PER_SECOND", "500");
-        env.put(prefix + "GENERATE_POLL_INTERVAL", "20ms");
-        // As `loraport simulate` prints it: the simulators here run at x1000, so the CLI polls on their time.
-        env.put("LORAPORT_SIMULATOR_SPEED", "1000");
-        // Never the real home folder: a command that picks the default store keeps it here.
-        env.put("LORAPORT_HOME", dir.resolve("home").toString());
-        return env;
+        return SimulatorEnv.of(provider, novita, modelslab, dir);
     }
 
     private int run(Map<String, String> env, String... args) {

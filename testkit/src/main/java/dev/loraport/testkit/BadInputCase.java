@@ -106,6 +106,25 @@ public final class BadInputCase {
     }
 
     /**
+     * A training request with one bad provider option, which {@code create} must refuse naming {@code
+     * providerOptions.<key>} and what is allowed; listed under {@code training request: options}.
+     *
+     * @param key the option, such as {@code optimizer}
+     * @param value the bad value
+     * @param allowed words the message must hold when it says what is allowed, such as {@code adamw8bit}
+     * @return the case
+     * @since 0.2
+     */
+    public static BadInputCase trainingOption(String key, String value, String... allowed) {
+        return training(
+                        "training request: options",
+                        key + " = '" + value + "'",
+                        "providerOptions." + key,
+                        x -> x.training().providerOption(key, value).build())
+                .allowing(allowed);
+    }
+
+    /**
      * A generation request that {@code generate} must refuse with {@link InvalidRequestException}.
      *
      * @param group the group the case is listed under

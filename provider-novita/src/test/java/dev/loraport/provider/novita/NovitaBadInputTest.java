@@ -37,18 +37,18 @@ class NovitaBadInputTest extends BadInputContract {
     @Override
     protected List<BadInputCase> providerCases(Fixture f) {
         List<BadInputCase> out = new ArrayList<>();
-        option(out, "face_crop_region.ratio", "0", "above 0 up to 10");
-        option(out, "face_crop_region.ratio", "-1", "above 0 up to 10");
-        option(out, "face_crop_region.ratio", "11", "above 0 up to 10");
-        option(out, "face_crop_region.ratio", "wide", "above 0 up to 10");
-        option(out, "resize.width", "0", "1..4096");
-        option(out, "resize.width", "5000", "1..4096");
-        option(out, "resize.width", "12.5", "1..4096");
-        option(out, "resize.height", "-8", "1..4096");
-        option(out, "face_restore.method", "codeformer", "gfpgan_1.4");
-        option(out, "face_restore.method", " ", "gfpgan_1.4");
-        option(out, "face_restore.upscale", "9", "1..4");
-        option(out, "face_restore.upscale", "NaN", "1..4");
+        out.add(BadInputCase.trainingOption("face_crop_region.ratio", "0", "above 0 up to 10"));
+        out.add(BadInputCase.trainingOption("face_crop_region.ratio", "-1", "above 0 up to 10"));
+        out.add(BadInputCase.trainingOption("face_crop_region.ratio", "11", "above 0 up to 10"));
+        out.add(BadInputCase.trainingOption("face_crop_region.ratio", "wide", "above 0 up to 10"));
+        out.add(BadInputCase.trainingOption("resize.width", "0", "1..4096"));
+        out.add(BadInputCase.trainingOption("resize.width", "5000", "1..4096"));
+        out.add(BadInputCase.trainingOption("resize.width", "12.5", "1..4096"));
+        out.add(BadInputCase.trainingOption("resize.height", "-8", "1..4096"));
+        out.add(BadInputCase.trainingOption("face_restore.method", "codeformer", "gfpgan_1.4"));
+        out.add(BadInputCase.trainingOption("face_restore.method", " ", "gfpgan_1.4"));
+        out.add(BadInputCase.trainingOption("face_restore.upscale", "9", "1..4"));
+        out.add(BadInputCase.trainingOption("face_restore.upscale", "NaN", "1..4"));
 
         String numbers = "training request: numbers";
         out.add(BadInputCase.training(
@@ -143,14 +143,5 @@ class NovitaBadInputTest extends BadInputContract {
         out.add(BadInputCase.setting("upload.parallelism 65", "upload.parallelism", "65"));
         out.add(BadInputCase.setting("list.fetch-status (ModelsLab only)", "list.fetch-status", "true"));
         return out;
-    }
-
-    private static void option(List<BadInputCase> out, String key, String value, String allowed) {
-        out.add(BadInputCase.training(
-                        "training request: options",
-                        key + " = '" + value + "'",
-                        "providerOptions." + key,
-                        x -> x.training().providerOption(key, value).build())
-                .allowing(allowed));
     }
 }

@@ -62,8 +62,8 @@ class ReplicateBadInputTest extends BadInputContract {
     @Override
     protected List<BadInputCase> providerCases(Fixture f) {
         List<BadInputCase> out = new ArrayList<>();
-        option(out, "optimizer", "sgd", "adamw8bit");
-        option(out, "autocaption", "maybe", "true");
+        out.add(BadInputCase.trainingOption("optimizer", "sgd", "adamw8bit"));
+        out.add(BadInputCase.trainingOption("autocaption", "maybe", "true"));
         String numbers = "training request: numbers";
         out.add(BadInputCase.training(
                         numbers, "steps 2", "steps", x -> x.training().steps(2).build())
@@ -107,14 +107,5 @@ class ReplicateBadInputTest extends BadInputContract {
         out.add(BadInputCase.setting("list.fetch-status (ModelsLab only)", "list.fetch-status", "true"));
         out.add(BadInputCase.setting("generate.model (the LoRA's own version)", "generate.model", "sdxl"));
         return out;
-    }
-
-    private static void option(List<BadInputCase> out, String key, String value, String allowed) {
-        out.add(BadInputCase.training(
-                        "training request: options",
-                        key + " = '" + value + "'",
-                        "providerOptions." + key,
-                        x -> x.training().providerOption(key, value).build())
-                .allowing(allowed));
     }
 }
