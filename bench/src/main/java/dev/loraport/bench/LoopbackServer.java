@@ -41,6 +41,16 @@ public final class LoopbackServer implements AutoCloseable {
     public static final String MODELSLAB_LIST = """
             {"status":"success","messege":"model list","data":["F5jvdzGnYi","jN3lL5g74V","Q9x2LmPq7Z"]}""";
 
+    /** Replicate {@code GET /v1/trainings/{id}} body (providers.md Part C), processing with a log line. */
+    public static final String REPLICATE_STATUS = """
+            {"id":"zz4ibbonubfz7carwiefibzgga","model":"ostris/flux-dev-lora-trainer","version":            "e440909d3512c31646ee2e0c7d6f6f4923224863a6a10c494606e79fb5844497","status":"processing",            "input":{"input_images":"https://api.replicate.com/v1/files/abc/download","trigger_word":"TOK",            "steps":1000},"output":null,"error":null,"logs":"flux_train_replicate:  42%|####2     | 420/1000             [05:00<06:54,  1.40it/s, lr: 4.0e-04 loss: 3.81e-01]","created_at":"2024-08-14T12:00:00.000Z",            "started_at":"2024-08-14T12:00:30.000Z","completed_at":null,"source":"api","urls":{"get":            "https://api.replicate.com/v1/trainings/zz4ibbonubfz7carwiefibzgga","cancel":            "https://api.replicate.com/v1/trainings/zz4ibbonubfz7carwiefibzgga/cancel"}}""";
+
+    /** Replicate {@code GET /v1/trainings} body: one page of the same training, no next page. */
+    public static final String REPLICATE_LIST = "{\"next\":null,\"previous\":null,\"results\":["
+            + REPLICATE_STATUS + ","
+            + REPLICATE_STATUS.replace("zz4ibbonubfz7carwiefibzgga", "aa4ibbonubfz7carwiefibzgga")
+            + "]}";
+
     private final HttpServer server;
 
     private LoopbackServer(Map<String, String> bodies) {
@@ -81,7 +91,9 @@ public final class LoopbackServer implements AutoCloseable {
                 "/v3/training/subject", NOVITA_STATUS,
                 "/v3/training", NOVITA_LIST,
                 "/api/v3/fine_tune_status/", MODELSLAB_STATUS,
-                "/api/v3/finetune_list", MODELSLAB_LIST));
+                "/api/v3/finetune_list", MODELSLAB_LIST,
+                "/v1/trainings/", REPLICATE_STATUS,
+                "/v1/trainings", REPLICATE_LIST));
     }
 
     /**

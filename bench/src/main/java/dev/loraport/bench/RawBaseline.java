@@ -13,7 +13,8 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The baseline the adapters are measured against: a hand-written OkHttp call of the same endpoint, parsed by
+ * The baseline the adapters are measured against: a hand-written call of the same endpoint (OkHttp, or the JDK
+ * client for Replicate, as each adapter uses), parsed by
  * Jackson into a plain map. No validation, no mapping, no error handling beyond the status code.
  */
 public final class RawBaseline implements AutoCloseable {
@@ -22,6 +23,7 @@ public final class RawBaseline implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final OkHttpClient client = new OkHttpClient();
+    private final java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
     private final ObjectMapper mapper = new ObjectMapper();
     private final String baseUrl;
     private final String key;
@@ -85,6 +87,47 @@ public final class RawBaseline implements AutoCloseable {
                 .url(baseUrl + "/api/v3/finetune_list")
                 .post(RequestBody.create("{\"key\":\"" + key + "\"}", JSON))
                 .build());
+    }
+
+    /**
+     * Replicate's status call, with the client the Replicate adapter uses (the JDK's {@code HttpClient}): its
+     * baseline is the same transport, so the ratio shows the adapter's code.
+     *
+     * @param trainingId the training id
+     * @return the parsed body
+     */
+    public Map<String, Object> replicateStatus(String trainingId) {
+        return executeJdk("/v1/trainings/" + trainingId);
+    }
+
+    /**
+     * Replicate's list call, first page.
+     *
+     * @return the parsed body
+     */
+    public Map<String, Object> replicateList() {
+        return executeJdk("/v1/trainings");
+    }
+
+    private Map<String, Object> executeJdk(String path) {
+        try {
+            java.net.http.HttpResponse<byte[]> r = jdk.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + path))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IOException("HTTP " + r.statusCode());
+            }
+            return mapper.readValue(r.body(), MAP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Map<String, Object> execute(Request request) {

@@ -8,6 +8,7 @@ import dev.loraport.TrainingProvider;
 import dev.loraport.TrainingTask;
 import dev.loraport.decorators.ProviderStack;
 import dev.loraport.provider.novita.NovitaTrainingProvider;
+import dev.loraport.provider.replicate.ReplicateTrainingProvider;
 import dev.loraport.provider.stablediffusionapi.StableDiffusionApiTrainingProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code status()} and {@code list()} over loopback: the raw OkHttp + Jackson baseline beside each adapter,
+ * {@code status()} and {@code list()} over loopback: a raw baseline on each adapter's transport beside the adapter,
  * bare and behind the full decorator stack (metrics into a real registry, retry, circuit breaker, rate limiter
  * with a limit high enough never to wait), in the same run so the ratios compare like with like.
  */
@@ -41,6 +42,7 @@ public class StatusOverheadBenchmark {
 
     private static final TaskId NOVITA_TASK = TaskId.of("d660cdd0-ab9b-4a55-8b78-4bc851051fb0");
     private static final TaskId MODELSLAB_TASK = TaskId.of("F5jvdzGnYi");
+    private static final TaskId REPLICATE_TASK = TaskId.of("zz4ibbonubfz7carwiefibzgga");
     private static final PageRequest PAGE = PageRequest.first(100);
 
     private LoopbackServer server;
@@ -49,6 +51,8 @@ public class StatusOverheadBenchmark {
     private TrainingProvider novitaDecorated;
     private TrainingProvider modelslabBare;
     private TrainingProvider modelslabDecorated;
+    private TrainingProvider replicateBare;
+    private TrainingProvider replicateDecorated;
 
     /** Starts the server and the clients. */
     @Setup(Level.Trial)
@@ -70,6 +74,16 @@ public class StatusOverheadBenchmark {
                         .baseUrl(base)
                         .build(),
                 "novita");
+        replicateBare = ReplicateTrainingProvider.builder()
+                .apiKey("bench-key")
+                .baseUrl(URI.create(server.baseUrl() + "/v1"))
+                .build();
+        replicateDecorated = decorate(
+                ReplicateTrainingProvider.builder()
+                        .apiKey("bench-key")
+                        .baseUrl(URI.create(server.baseUrl() + "/v1"))
+                        .build(),
+                "replicate");
         modelslabDecorated = decorate(
                 StableDiffusionApiTrainingProvider.builder()
                         .apiKey("bench-key")
@@ -97,6 +111,8 @@ public class StatusOverheadBenchmark {
         novitaDecorated.close();
         modelslabBare.close();
         modelslabDecorated.close();
+        replicateBare.close();
+        replicateDecorated.close();
         server.close();
     }
 
@@ -158,6 +174,56 @@ public class StatusOverheadBenchmark {
     @Benchmark
     public TrainingTask modelslabStatusDecorated() {
         return modelslabDecorated.status(MODELSLAB_TASK);
+    }
+
+    /**
+     * Baseline: Replicate status by hand, on the JDK client the adapter uses.
+     *
+     * @return the parsed body
+     */
+    @Benchmark
+    public Map<String, Object> replicateStatusRaw() {
+        return raw.replicateStatus(REPLICATE_TASK.value());
+    }
+
+    /**
+     * The Replicate adapter alone.
+     *
+     * @return the task
+     */
+    @Benchmark
+    public TrainingTask replicateStatusBare() {
+        return replicateBare.status(REPLICATE_TASK);
+    }
+
+    /**
+     * The Replicate adapter behind every decorator.
+     *
+     * @return the task
+     */
+    @Benchmark
+    public TrainingTask replicateStatusDecorated() {
+        return replicateDecorated.status(REPLICATE_TASK);
+    }
+
+    /**
+     * Baseline: Replicate list by hand.
+     *
+     * @return the parsed body
+     */
+    @Benchmark
+    public Map<String, Object> replicateListRaw() {
+        return raw.replicateList();
+    }
+
+    /**
+     * The Replicate adapter's list behind every decorator.
+     *
+     * @return the page
+     */
+    @Benchmark
+    public Page<TrainingTask> replicateListDecorated() {
+        return replicateDecorated.list(PAGE);
     }
 
     /**

@@ -27,7 +27,7 @@ class BenchSmokeTest {
                         .build())
                 .run();
 
-        assertThat(results).hasSize(14);
+        assertThat(results).hasSize(19);
         assertThat(results)
                 .allSatisfy(
                         r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
