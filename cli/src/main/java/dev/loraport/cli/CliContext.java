@@ -75,9 +75,14 @@ final class CliContext implements AutoCloseable {
      * never}. The caller closes it, in a {@code finally}: until then stderr goes through it.
      */
     ProgressView progressView(PrintWriter target) {
+        return new ProgressView(target, !json && progressTerminal());
+    }
+
+    /** Whether bars are drawn in place, from {@code LORAPORT_PROGRESS}; a bad value is a usage error. */
+    boolean progressTerminal() {
         String mode =
                 environment.getOrDefault("LORAPORT_PROGRESS", "auto").trim().toLowerCase(Locale.ROOT);
-        boolean terminal = switch (mode) {
+        return switch (mode) {
             case "auto" -> System.console() != null;
             case "always" -> true;
             case "never" -> false;
@@ -85,7 +90,6 @@ final class CliContext implements AutoCloseable {
                 throw new UsageException(
                         "LORAPORT_PROGRESS: unknown value '" + mode + "'; allowed: auto, always, never");
         };
-        return new ProgressView(target, !json && terminal);
     }
 
     /** Every {@code loraport.*} key: the config file, then the environment over it, then the flags over both. */

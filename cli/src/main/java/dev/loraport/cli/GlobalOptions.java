@@ -23,6 +23,8 @@ final class GlobalOptions {
         ctx.configFile = config;
         ctx.verbose = verbose;
         ctx.json = json;
+        // Checked before any command runs: train --wait would otherwise create (and bill) the job first.
+        ctx.progressTerminal();
         return ctx;
     }
 }

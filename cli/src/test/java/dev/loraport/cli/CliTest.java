@@ -201,6 +201,12 @@ class CliTest {
         assertThat(run(Map.of("LORAPORT_PROGRESS", "sometimes"), "wait", "novita:x"))
                 .isEqualTo(2);
         assertThat(err).contains("LORAPORT_PROGRESS: unknown value 'sometimes'; allowed: auto, always, never");
+        Map<String, String> bad = env("novita");
+        bad.put("LORAPORT_PROGRESS", "sometimes");
+        int sent = novita.requestCount(Endpoint.ANY);
+        // Refused before the create: a bad setting must not cost a training.
+        assertThat(run(bad, "train", "--images", images.toString(), "--wait")).isEqualTo(2);
+        assertThat(novita.requestCount(Endpoint.ANY)).isEqualTo(sent);
     }
 
     @Test

@@ -469,6 +469,9 @@ final class CreateReconciler extends InterceptingProvider {
                     metrics.providerId(),
                     id,
                     e);
+            // Not counted as explained: the listing must still tie this job to the intent in flight, or a
+            // settling pass would take the job for no one's and give the intent up.
+            createdIds.remove(id.value());
             return accepted;
         }
         try {

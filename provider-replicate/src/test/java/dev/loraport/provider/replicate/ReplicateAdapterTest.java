@@ -117,7 +117,7 @@ class ReplicateAdapterTest {
     @Test
     void anUploadIsReusedByItsRetryButNotHeldForever() throws Exception {
         try (ReplicateTrainingProvider p = ReplicateTrainingProvider.configure(sim.config())
-                .preparedTtl(Duration.ofMillis(200))
+                .preparedTtl(Duration.ofSeconds(2))
                 .build()) {
             TrainingRequest r = request("lp-ttl");
             String first = p.prepareCreate(r).orElseThrow();
@@ -125,7 +125,7 @@ class ReplicateAdapterTest {
             assertThat(p.prepareCreate(r)).contains(first);
             assertThat(sim.requestCount(Endpoint.UPLOAD)).isEqualTo(1);
 
-            Thread.sleep(300);
+            Thread.sleep(2_500);
             assertThat(p.prepareCreate(r)).isPresent().get().isNotEqualTo(first);
             assertThat(sim.requestCount(Endpoint.UPLOAD)).isEqualTo(2);
         }
